@@ -1,0 +1,83 @@
+"""Trains one stage of the tutorials and prints what the tutorial printed.
+
+  python -m mnist_keras --stage=8                 # the ladder's top rung, Keras
+  python -m mnist_keras --stage=8 --api=v1        # the same stage as TF1 graph code
+  python -m mnist_keras --stage=5 --epochs=1 --train_examples=2000   # a quick look
+
+Data: --data_dir or $MNIST_DATA_DIR (the four MNIST IDX files), else tensorflow-datasets.
+"""
+
+import os
+
+from absl import app, flags, logging
+
+from mnist_keras import registry
+
+FLAGS = flags.FLAGS
+flags.DEFINE_string("stage", "8", "Stage id: 0-9 (the ladder; 9 = experts_cnn) or one of "
+                    + ", ".join(k for k in registry.STAGES if not k.isdigit()) + ".")
+flags.DEFINE_enum("api", "keras", ["keras", "v1"], "Keras 3, or the TF1 graph twin.")
+flags.DEFINE_integer("epochs", None, "Epochs (default: the stage's).", lower_bound=1)
+flags.DEFINE_integer("steps", None, "Train this many batches instead of epochs.",
+                     lower_bound=1)
+flags.DEFINE_integer("batch_size", None, "Images per step (default: the stage's).",
+                     lower_bound=1)
+flags.DEFINE_float("learning_rate", None, "Step size (default: the stage's).")
+flags.DEFINE_integer("seed", None, "Random seed (default: the text's, e.g. 1234).")
+flags.DEFINE_string("data_dir", None, "Directory of the MNIST IDX files "
+                    "(default: $MNIST_DATA_DIR, else tensorflow-datasets).")
+flags.DEFINE_string("model_dir", None, "Run directory (default: runs/<stage>-<api>).")
+flags.DEFINE_integer("train_examples", None, "Train on only the first N training images.",
+                     lower_bound=1)
+flags.DEFINE_integer("verbose", 1, "Progress: 0 none, 1 a Keras progress bar, 2 a line "
+                     "per epoch.", lower_bound=0, upper_bound=2)
+
+
+@flags.validator("stage")
+def _known_stage(stage_id):
+    try:
+        registry.get(stage_id)
+    except registry.UnknownStageError as e:  # the message lists the valid ids
+        raise flags.ValidationError(str(e)) from None
+    return True
+
+
+flags.register_validator("learning_rate", lambda lr: lr is None or lr > 0,
+                         message="must be > 0")
+flags.register_validator("steps", lambda s: s is None or FLAGS["epochs"].value is None,
+                         message="give --epochs or --steps, not both")
+
+
+def main(argv):
+    if len(argv) > 1:
+        raise app.UsageError(f"unexpected arguments: {' '.join(argv[1:])}")
+    import keras  # after absl parsed the flags: bad flags fail fast, before TF loads
+
+    from mnist_keras import data, train, v1
+    from mnist_keras.nets import common
+
+    stage = registry.get(FLAGS.stage)
+    hp = common.override(stage.HParams(), epochs=FLAGS.epochs, steps=FLAGS.steps,
+                         batch_size=FLAGS.batch_size, learning_rate=FLAGS.learning_rate,
+                         seed=FLAGS.seed)
+    keras.utils.set_random_seed(hp.seed)  # Python, NumPy and TF, once, here
+    try:
+        mnist = data.load(FLAGS.data_dir, full_train=hp.full_train,
+                          train_examples=FLAGS.train_examples)
+    except data.DataError as e:
+        raise SystemExit(f"mnist_keras: error: {e}") from None
+    logging.info("data: %s (train %d, test %d images)", mnist.source, len(mnist.train),
+                 len(mnist.test))
+    run_dir = FLAGS.model_dir or os.path.join("runs", f"{stage.NAME}-{FLAGS.api}")
+    trainer = train.run if FLAGS.api == "keras" else v1.run
+    metrics = trainer(stage, FLAGS.stage, hp, mnist, run_dir, verbose=FLAGS.verbose)
+    logging.info("run written to %s: test accuracy %.4f", run_dir, metrics["test_accuracy"])
+
+
+def run():
+    """Console-script entry point."""
+    app.run(main)
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,71 @@
+"""Fully connected nets (stages 0-8 and the texts' DNNs): one spec, two builders.
+
+``build_model`` is the Keras 3 way, ``v1_logits`` the TF1 way the texts wrote it
+(``W1 = tf.get_variable(...)``, ``L1 = tf.nn.relu(tf.matmul(X, W1) + b1)``). Both read the
+same :class:`HParams`, create their weights in the same order (W1, b1, W2, b2, ...) and
+return logits; the softmax lives in the loss, as in the texts' TF1 code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import keras
+import tensorflow as tf
+
+from mnist_keras.data import IMAGE_SIZE, NUM_CLASSES
+from mnist_keras.nets import common
+
+
+@dataclasses.dataclass(frozen=True)
+class HParams(common.Training):
+    """A fully connected net: 784 - hidden... - 10.
+
+    Attributes:
+      hidden: widths of the hidden layers; () is softmax regression.
+      activation: hidden activation (a Keras name: relu, sigmoid, softmax).
+      kernel_init: initialiser spec for the weights (see ``common``).
+      bias_init: initialiser spec for the biases.
+      dropout: rate after each hidden layer, = 1 - the texts' ``keep_prob``; 0 for none.
+    """
+
+    hidden: tuple[int, ...] = ()
+    activation: str = "relu"
+    kernel_init: str = "normal:1.0"
+    bias_init: str = "normal:1.0"
+    dropout: float = 0.0
+
+
+def build_model(hp: HParams) -> keras.Sequential:
+    """The Keras model of ``hp``, compiled: input [None, 784] pixels, output logits."""
+    layers = [keras.Input((IMAGE_SIZE,), name="pixels")]
+    for width in hp.hidden:
+        layers.append(keras.layers.Dense(
+            width, activation=hp.activation,
+            kernel_initializer=common.keras_initializer(hp.kernel_init),
+            bias_initializer=common.keras_initializer(hp.bias_init)))
+        if hp.dropout:
+            layers.append(keras.layers.Dropout(hp.dropout))
+    layers.append(keras.layers.Dense(
+        NUM_CLASSES, name="logits",
+        kernel_initializer=common.keras_initializer(hp.kernel_init),
+        bias_initializer=common.keras_initializer(hp.bias_init)))
+    return common.compile_model(keras.Sequential(layers, name="mlp"), hp)
+
+
+def v1_logits(hp: HParams, x: tf.Tensor, keep_prob: tf.Tensor) -> tf.Tensor:
+    """The TF1 graph of ``hp`` on placeholder ``x`` [None, 784]; call inside a tf.Graph."""
+    act = common.v1_activation(hp.activation)
+    widths = (IMAGE_SIZE, *hp.hidden, NUM_CLASSES)
+    h = x
+    for i, (fan_in, width) in enumerate(zip(widths, widths[1:]), start=1):
+        w = common.v1.get_variable(f"W{i}", [fan_in, width],
+                                   initializer=common.v1_initializer(hp.kernel_init))
+        b = common.v1.get_variable(f"b{i}", [width],
+                                   initializer=common.v1_initializer(hp.bias_init))
+        h = tf.matmul(h, w) + b
+        if i < len(widths) - 1:  # hidden layer
+            h = act(h)
+            if hp.dropout:
+                h = tf.nn.dropout(h, rate=1.0 - keep_prob)
+    return h

@@ -1,0 +1,125 @@
+"""Training a stage's Keras model the way the tutorial trained it, and reporting it.
+
+Both APIs train in *periods*: an epoch, or in step mode (``hp.steps``) a chunk of
+``log_every`` steps. After each period the tutorial's line is printed and the period's
+numbers (cost, training accuracy, validation, training seconds) go to ``history.json``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+
+import keras
+import numpy as np
+
+from mnist_keras import data as data_lib
+from mnist_keras import runs
+from mnist_keras.nets.common import Training
+
+EVAL_BATCH = 1000  # images per evaluation batch; only memory, not results, depends on it
+BACKUP_DIR = "backup"  # under the run directory: the per-epoch checkpoint for resuming
+
+
+def schedule(hp: Training, train_images: int) -> tuple[int, int | None]:
+    """(periods, steps per period); steps per period is None for whole epochs."""
+    if hp.steps is None:
+        return hp.epochs, None
+    chunk = math.gcd(hp.steps, hp.log_every)  # divides steps; at most log_every
+    return hp.steps // chunk, chunk
+
+
+def period_images(hp: Training, train_images: int) -> int:
+    """Training images seen in one period."""
+    _, chunk = schedule(hp, train_images)
+    return train_images if chunk is None else chunk * hp.batch_size
+
+
+def period_line(hp: Training, period: int, record: dict) -> str:
+    """The tutorial's line after ``period`` (1-based): cost per epoch, or step accuracy."""
+    if hp.steps is None:
+        return runs.epoch_line(period, record["loss"])
+    return runs.step_line(period * math.gcd(hp.steps, hp.log_every), record["accuracy"])
+
+
+class PeriodLog(keras.callbacks.Callback):
+    """Prints the tutorial's line after each period and saves it in the history."""
+
+    def __init__(self, hp: Training, history: runs.History):
+        super().__init__()
+        self.hp, self.history = hp, history
+        self._resumed = False
+        self._start = self._train_seconds = None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if not self._resumed:  # after BackupAndRestore, ``epoch`` periods are done
+            self.history.resume(epoch)
+            self._resumed = True
+        self._start, self._train_seconds = time.perf_counter(), None
+
+    def on_test_begin(self, logs=None):  # validation inside fit: training time ends here
+        if self._train_seconds is None and self._start is not None:
+            self._train_seconds = time.perf_counter() - self._start
+
+    def on_epoch_end(self, epoch, logs=None):
+        seconds = self._train_seconds or time.perf_counter() - self._start
+        record = {"epoch": epoch + 1, **{k: float(v) for k, v in (logs or {}).items()},
+                  "seconds": seconds}
+        print(period_line(self.hp, epoch + 1, record), flush=True)
+        self.history.add(record)
+
+
+def fit(model: keras.Model, hp: Training, data: data_lib.Mnist, run_dir: str, *,
+        verbose: int = 1, callbacks=()) -> runs.History:
+    """Trains ``model`` for ``hp``'s epochs or steps; resumable from ``run_dir``."""
+    periods, chunk = schedule(hp, len(data.train))
+    train_ds = data_lib.make_dataset(data.train, hp.batch_size, seed=hp.seed,
+                                     repeat=chunk is not None)
+    val_ds = None
+    if data.validation is not None:
+        val_ds = data_lib.make_dataset(data.validation, EVAL_BATCH, shuffle=False)
+    history = runs.History(run_dir)
+    own = [keras.callbacks.BackupAndRestore(os.path.join(run_dir, BACKUP_DIR))]
+    if verbose:  # the progress bar first, so each period's line follows its bar
+        own.append(keras.callbacks.ProgbarLogger())
+    own.append(PeriodLog(hp, history))
+    model.fit(train_ds, epochs=periods, steps_per_epoch=chunk, validation_data=val_ds,
+              validation_freq=1 if chunk is None else max(1, periods // 10),
+              callbacks=own + list(callbacks), verbose=verbose,
+              shuffle=False)  # the dataset reshuffles itself every epoch
+    return history
+
+
+def logits_of(model: keras.Model, images: np.ndarray) -> np.ndarray:
+    """The model's logits for ``images`` [n, 784], in batches, dropout off."""
+    return model.predict(images, batch_size=EVAL_BATCH, verbose=0)
+
+
+def run(stage, stage_id: str, hp: Training, data: data_lib.Mnist, run_dir: str, *,
+        verbose: int = 1, callbacks=()) -> dict:
+    """Trains ``stage`` with ``hp`` in Keras, prints the tutorial's lines, writes the run.
+
+    Returns:
+      The metrics written to ``metrics.json``.
+    """
+    runs.start(run_dir, runs.hparams_record(stage_id, stage.NAME, hp, "keras", data))
+    start = time.perf_counter()
+    model = stage.build_model(hp)
+    history = fit(model, hp, data, run_dir, verbose=verbose, callbacks=callbacks)
+    _, train_accuracy = runs.score(logits_of(model, data.train.images), data.train.labels)
+    test_logits = logits_of(model, data.test.images)
+    test_loss, test_accuracy = runs.score(test_logits, data.test.labels)
+    runs.print_results(train_accuracy, test_accuracy, data.test, test_logits)
+    save_model(model, os.path.join(run_dir, runs.MODEL_FILE))
+    return runs.finish(run_dir, runs.metrics(
+        stage_id, "keras", hp, data, history.epochs, period_images(hp, len(data.train)),
+        train_accuracy=train_accuracy, test_loss=test_loss, test_accuracy=test_accuracy,
+        wall_time_s=time.perf_counter() - start))
+
+
+def save_model(model: keras.Model, path: str) -> None:
+    """Saves a native ``.keras`` file atomically (write beside, then rename)."""
+    tmp = path[:-len(".keras")] + ".tmp.keras"
+    model.save(tmp)
+    os.replace(tmp, path)
