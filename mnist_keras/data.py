@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import hashlib
+import itertools
 import os
 import zlib
 
@@ -169,9 +170,12 @@ def load_tfds(tfds_dir: str | None = None) -> dict[str, np.ndarray]:
     import tensorflow_datasets as tfds  # heavy import, only on this path
 
     try:
-        (train_x, train_y), (test_x, test_y) = tfds.as_numpy(tfds.load(
-            "mnist", split=["train", "test"], batch_size=-1, as_supervised=True,
-            data_dir=tfds_dir))
+        splits = tfds.load("mnist", split=["train", "test"], as_supervised=True,
+                           data_dir=tfds_dir)
+        # Batches of 10,000 rather than batch_size=-1, which crashes tfds' mock data.
+        (train_x, train_y), (test_x, test_y) = [
+            [np.concatenate(parts) for parts in zip(*tfds.as_numpy(ds.batch(10000)))]
+            for ds in splits]
     except Exception as e:  # tfds raises many types for "no network" and bad caches
         raise DataError(f"tensorflow-datasets could not load 'mnist' ({type(e).__name__}: "
                         f"{e}); without a network, pass --data_dir or set {ENV_VAR} to a "
@@ -218,21 +222,45 @@ def load(data_dir: str | None = None, *, full_train: bool = False,
                  source=directory or "tensorflow-datasets")
 
 
-def make_dataset(split: Split, batch_size: int, *, seed: int | None = None,
-                 shuffle: bool = True, repeat: bool = False,
-                 one_hot: bool = False) -> tf.data.Dataset:
-    """A tf.data pipeline over ``split``: shuffled anew each epoch from ``seed``, batched.
+def epoch_order(n: int, seed: int, epoch: int) -> np.ndarray:
+    """The shuffled order of ``n`` examples in epoch ``epoch``; depends on nothing else."""
+    return np.random.default_rng([seed, epoch]).permutation(n)
 
-    The arrays are already in memory, so the pipeline shuffles *indices* and gathers
-    whole batches: one gather per batch instead of one element at a time.
+
+def batch_indices(n: int, batch_size: int, seed: int, start: int = 0):
+    """Endless index batches, reshuffled each epoch, as TF1's ``next_batch`` served them.
+
+    Both APIs train on exactly this sequence, so a Keras run and a TF1 run with the same
+    seed see the same batches, and a resumed run picks up at batch ``start``.
+    """
+    per_epoch = -(-n // batch_size)
+    epoch, skip = divmod(start, per_epoch)
+    for e in itertools.count(epoch):
+        order = epoch_order(n, seed, e)
+        for i in range(skip * batch_size, n, batch_size):
+            yield order[i:i + batch_size]
+        skip = 0
+
+
+def make_dataset(split: Split, batch_size: int, *, seed: int | None = None,
+                 num_batches: int | None = None, start: int = 0,
+                 one_hot: bool = False) -> tf.data.Dataset:
+    """A tf.data pipeline of (images, labels) batches over ``split``.
+
+    With a ``seed``: the ``num_batches`` training batches of :func:`batch_indices` from batch
+    ``start`` on. Without: the split once, in order (for evaluation). The arrays are
+    already in memory (which is what ``cache()`` would give), so the pipeline carries only
+    index batches and gathers each batch whole, then prefetches the next.
     """
     images = tf.constant(split.images)
     labels = tf.constant(split.one_hot() if one_hot else split.labels)
-    ds = tf.data.Dataset.range(len(split))
-    if shuffle:
-        ds = ds.shuffle(len(split), seed=seed, reshuffle_each_iteration=True)
-    if repeat:
-        ds = ds.repeat()
-    ds = ds.batch(batch_size).map(lambda i: (tf.gather(images, i), tf.gather(labels, i)),
-                                  num_parallel_calls=tf.data.AUTOTUNE)
+    if seed is None:
+        ds = tf.data.Dataset.range(len(split)).batch(batch_size)
+    else:
+        idx = list(itertools.islice(batch_indices(len(split), batch_size, seed, start),
+                                    num_batches))
+        ragged = tf.RaggedTensor.from_row_lengths(np.concatenate(idx), [len(i) for i in idx])
+        ds = tf.data.Dataset.from_tensor_slices(ragged)
+    ds = ds.map(lambda i: (tf.gather(images, i), tf.gather(labels, i)),
+                num_parallel_calls=tf.data.AUTOTUNE)
     return ds.prefetch(tf.data.AUTOTUNE)

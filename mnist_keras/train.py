@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
 import time
 
 import keras
@@ -19,21 +20,27 @@ from mnist_keras import runs
 from mnist_keras.nets.common import Training
 
 EVAL_BATCH = 1000  # images per evaluation batch; only memory, not results, depends on it
-BACKUP_DIR = "backup"  # under the run directory: the per-epoch checkpoint for resuming
+BACKUP_DIR = "backup"  # under the run directory: the latest checkpoint, for resuming
+CHECKPOINT_STEPS = 1000  # in step mode, checkpoint about this often (batches)
 
 
-def schedule(hp: Training, train_images: int) -> tuple[int, int | None]:
-    """(periods, steps per period); steps per period is None for whole epochs."""
+def schedule(hp: Training, train_images: int) -> tuple[int, int]:
+    """(periods, batches per period): epochs, or chunks of at most ``log_every`` steps."""
     if hp.steps is None:
-        return hp.epochs, None
+        return hp.epochs, -(-train_images // hp.batch_size)
     chunk = math.gcd(hp.steps, hp.log_every)  # divides steps; at most log_every
     return hp.steps // chunk, chunk
 
 
+def checkpoint_every(hp: Training, train_images: int) -> int:
+    """Periods between checkpoints: every epoch, or about every ``CHECKPOINT_STEPS``."""
+    _, batches = schedule(hp, train_images)
+    return 1 if hp.steps is None else max(1, CHECKPOINT_STEPS // batches)
+
+
 def period_images(hp: Training, train_images: int) -> int:
     """Training images seen in one period."""
-    _, chunk = schedule(hp, train_images)
-    return train_images if chunk is None else chunk * hp.batch_size
+    return train_images if hp.steps is None else schedule(hp, train_images)[1] * hp.batch_size
 
 
 def period_line(hp: Training, period: int, record: dict) -> str:
@@ -49,13 +56,9 @@ class PeriodLog(keras.callbacks.Callback):
     def __init__(self, hp: Training, history: runs.History):
         super().__init__()
         self.hp, self.history = hp, history
-        self._resumed = False
         self._start = self._train_seconds = None
 
     def on_epoch_begin(self, epoch, logs=None):
-        if not self._resumed:  # after BackupAndRestore, ``epoch`` periods are done
-            self.history.resume(epoch)
-            self._resumed = True
         self._start, self._train_seconds = time.perf_counter(), None
 
     def on_test_begin(self, logs=None):  # validation inside fit: training time ends here
@@ -70,24 +73,61 @@ class PeriodLog(keras.callbacks.Callback):
         self.history.add(record)
 
 
+class Checkpoint(keras.callbacks.Callback):
+    """Saves weights and optimizer state every ``every`` periods, atomically.
+
+    The optimizer's ``iterations`` (batches trained) is saved with them, so a restored
+    checkpoint says itself how far the run had got.
+    """
+
+    def __init__(self, path: str, every: int):
+        super().__init__()
+        self.path, self.every = path, every
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every == 0:
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            tmp = self.path.replace(".weights.h5", ".tmp.weights.h5")
+            self.model.save_weights(tmp)
+            os.replace(tmp, self.path)  # a kill mid-write leaves the previous checkpoint
+
+
+def restore(model: keras.Model, path: str, batches_per_period: int) -> int:
+    """Loads the checkpoint at ``path`` if there is one; returns the periods it had done."""
+    if not os.path.exists(path):
+        return 0
+    model.optimizer.build(model.trainable_variables)  # its variables must exist to load
+    model.load_weights(path)
+    return int(model.optimizer.iterations.numpy()) // batches_per_period
+
+
 def fit(model: keras.Model, hp: Training, data: data_lib.Mnist, run_dir: str, *,
         verbose: int = 1, callbacks=()) -> runs.History:
-    """Trains ``model`` for ``hp``'s epochs or steps; resumable from ``run_dir``."""
-    periods, chunk = schedule(hp, len(data.train))
+    """Trains ``model`` for ``hp``'s epochs or steps, resuming from ``run_dir``'s checkpoint.
+
+    A killed run started again with the same command continues after its last checkpoint,
+    on the same batches an uninterrupted run would have seen.
+    """
+    periods, batches = schedule(hp, len(data.train))
+    backup = os.path.join(run_dir, BACKUP_DIR, "latest.weights.h5")
+    done = restore(model, backup, batches)
+    history = runs.History(run_dir)
+    history.resume(done)
     train_ds = data_lib.make_dataset(data.train, hp.batch_size, seed=hp.seed,
-                                     repeat=chunk is not None)
+                                     num_batches=(periods - done) * batches,
+                                     start=done * batches)
     val_ds = None
     if data.validation is not None:
-        val_ds = data_lib.make_dataset(data.validation, EVAL_BATCH, shuffle=False)
-    history = runs.History(run_dir)
-    own = [keras.callbacks.BackupAndRestore(os.path.join(run_dir, BACKUP_DIR))]
+        val_ds = data_lib.make_dataset(data.validation, EVAL_BATCH)
+    own = [Checkpoint(backup, checkpoint_every(hp, len(data.train)))]
     if verbose:  # the progress bar first, so each period's line follows its bar
         own.append(keras.callbacks.ProgbarLogger())
     own.append(PeriodLog(hp, history))
-    model.fit(train_ds, epochs=periods, steps_per_epoch=chunk, validation_data=val_ds,
-              validation_freq=1 if chunk is None else max(1, periods // 10),
-              callbacks=own + list(callbacks), verbose=verbose,
-              shuffle=False)  # the dataset reshuffles itself every epoch
+    model.fit(train_ds, initial_epoch=done, epochs=periods, steps_per_epoch=batches,
+              validation_data=val_ds, validation_freq=1 if hp.steps is None else
+              max(1, periods // 10), callbacks=own + list(callbacks), verbose=verbose,
+              shuffle=False)  # the batches are already in their shuffled order
+    shutil.rmtree(os.path.dirname(backup), ignore_errors=True)  # the run is complete
     return history
 
 

@@ -99,17 +99,6 @@ def logits_of(sess: v1.Session, g: Graph, images: np.ndarray) -> np.ndarray:
                            for i in range(0, len(images), train.EVAL_BATCH)])
 
 
-def batches(n: int, batch_size: int, seed: int):
-    """Index batches over ``n`` examples, reshuffled every epoch (TF1's ``next_batch``).
-
-    Epoch ``e``'s order depends only on ``(seed, e)``, so a resumed run replays it.
-    """
-    for epoch in itertools.count():
-        order = np.random.default_rng([seed, epoch]).permutation(n)
-        for i in range(0, n, batch_size):
-            yield order[i:i + batch_size]
-
-
 def train_period(sess: v1.Session, g: Graph, hp: common.Training, split: data_lib.Split,
                  labels: np.ndarray, batch_iter, steps: int, verbose: int) -> dict:
     """Runs ``steps`` training batches; returns their mean cost and accuracy and the time."""
@@ -127,13 +116,13 @@ def train_period(sess: v1.Session, g: Graph, hp: common.Training, split: data_li
 def fit(sess: v1.Session, g: Graph, hp: common.Training, data: data_lib.Mnist,
         run_dir: str, verbose: int = 1) -> runs.History:
     """The Session loop; checkpoints after every period and resumes from the last one."""
-    periods, chunk = train.schedule(hp, len(data.train))
-    steps = chunk or -(-len(data.train) // hp.batch_size)  # batches per period
+    periods, steps = train.schedule(hp, len(data.train))
+    every = train.checkpoint_every(hp, len(data.train))
     history = runs.History(run_dir)
     done = _restore(sess, g, run_dir) // steps
     history.resume(done)
-    batch_iter = itertools.islice(batches(len(data.train), hp.batch_size, hp.seed),
-                                  done * steps, None)  # replay the batches already trained
+    batch_iter = data_lib.batch_indices(len(data.train), hp.batch_size, hp.seed,
+                                        start=done * steps)
     labels = data.train.one_hot()
     for period in range(done + 1, periods + 1):
         record = {"epoch": period,
@@ -143,7 +132,8 @@ def fit(sess: v1.Session, g: Graph, hp: common.Training, data: data_lib.Mnist,
             record["val_loss"], record["val_accuracy"] = runs.score(
                 val_logits, data.validation.labels)
         print(train.period_line(hp, period, record), flush=True)
-        g.saver.save(sess, os.path.join(run_dir, BACKUP_DIR, "model.ckpt"))
+        if period % every == 0:
+            g.saver.save(sess, os.path.join(run_dir, BACKUP_DIR, "model.ckpt"))
         history.add(record)
     return history
 

@@ -1,0 +1,41 @@
+"""``python -m mnist_keras`` end to end, as a user runs it."""
+
+import json
+
+import pytest
+
+from conftest import run_cli
+
+
+def test_trains_a_small_run_and_writes_it(tmp_path):
+    result = run_cli("mnist_keras", "--stage=5", "--epochs=2", "--train_examples=1000",
+                     f"--model_dir={tmp_path}", "--verbose=1")
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("Epoch: 0001 cost = ") for line in lines)
+    assert any(line.startswith("Epoch: 0002 cost = ") for line in lines)
+    for expected in ("Learning Finished!", "Accuracy(train): ", "Accuracy(test): ",
+                     "Label:  [", "Prediction:  ["):
+        assert any(line.startswith(expected) for line in lines), expected
+    assert "━" in result.stdout  # the Keras progress bar
+    assert "hyperparameters: {" in result.stderr  # logged by absl
+    hparams = json.loads((tmp_path / "hparams.json").read_text())
+    assert hparams["hparams"]["epochs"] == 2 and hparams["data"]["train_images"] == 1000
+    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    assert metrics["epochs"] == 2 and 0.5 < metrics["test_accuracy"] <= 1.0
+    assert (tmp_path / "model.keras").exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--stage=42"], "Unknown stage '42'; valid stages: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, "),
+    (["--epochs=-1"], "flag --epochs=-1: -1 is not a positive integer"),
+    (["--learning_rate=0"], "flag --learning_rate=0.0: must be > 0"),
+    (["--epochs=1", "--steps=5"], "give --epochs or --steps, not both"),
+    (["--data_dir=/no/such/dir"], "mnist_keras: error: /no/such/dir: MNIST data directory "
+                                  "does not exist"),
+])
+def test_bad_input_is_one_line_not_a_traceback(args, message):
+    result = run_cli("mnist_keras", *args)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr

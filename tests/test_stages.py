@@ -1,0 +1,108 @@
+"""Every stage is what STAGES.md says: layers, initialisers, optimizer, parameter count."""
+
+import dataclasses
+
+import keras
+import pytest
+
+from mnist_keras import registry
+from stages import stage0
+
+PARAMS = {
+    "0": 7850, "1": 269322, "2": 269322, "3": 269322, "4": 269322, "5": 269322,
+    "6": 269322, "7": 1195018, "8": 1195018, "9": 3274634,
+    "sigmoid": 269322, "softmax_hidden": 269322, "keras_dropout": 1195018,
+    "experts_softmax": 7850, "experts_cnn": 3274634, "numpy_sigmoid": 45360,
+}
+
+# STAGES.md's ladder table, transcribed: hidden widths, hidden activation, weight
+# initializer (Keras class, stddev), optimizer, learning rate, dropout rate, text accuracy.
+N01 = ("RandomNormal", 1.0)
+LADDER = {
+    "0": ((), None, N01, "SGD", 0.1, 0.0, 0.8894),
+    "1": ((256, 256), "relu", N01, "SGD", 0.1, 0.0, 0.2279),
+    "2": ((256, 256), "relu", N01, "SGD", 0.01, 0.0, 0.9247),
+    "3": ((256, 256), "relu", N01, "Adam", 0.01, 0.0, 0.9666),
+    "4": ((256, 256), "relu", ("GlorotUniform", None), "Adam", 0.01, 0.0, 0.9658),
+    "5": ((256, 256), "relu", ("GlorotUniform", None), "Adam", 0.001, 0.0, 0.9789),
+    "6": ((256, 256), "relu", ("HeNormal", None), "Adam", 0.001, 0.0, 0.9795),
+    "7": ((512,) * 4, "relu", ("HeNormal", None), "Adam", 0.001, 0.0, 0.9820),
+    "8": ((512,) * 4, "relu", ("HeNormal", None), "Adam", 0.001, 0.3, 0.9845),
+}
+
+
+@pytest.mark.parametrize("stage_id", list(PARAMS))
+def test_parameter_count(stage_id):
+    model = registry.get(stage_id).build_model()
+    assert isinstance(model, keras.Sequential)
+    assert model.count_params() == PARAMS[stage_id]
+    assert model.optimizer is not None and model.loss is not None  # compiled
+
+
+def _dense(model):
+    return [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+
+
+def _init(initializer):
+    return type(initializer).__name__, initializer.get_config().get("stddev")
+
+
+@pytest.mark.parametrize("stage_id", list(LADDER))
+def test_ladder_stage_matches_spec(stage_id):
+    hidden, act, w_init, optimizer, lr, dropout, accuracy = LADDER[stage_id]
+    stage = registry.get(stage_id)
+    model = stage.build_model()
+    dense = _dense(model)
+    assert [d.units for d in dense] == [*hidden, 10]
+    assert [d.activation.__name__ for d in dense[:-1]] == [act] * len(hidden)
+    assert dense[-1].activation.__name__ == "linear"  # logits; softmax is in the loss
+    for d in dense:
+        assert _init(d.kernel_initializer) == w_init
+        assert _init(d.bias_initializer) == N01  # every bias in every stage: N(0, 1)
+    rates = [layer.rate for layer in model.layers if isinstance(layer, keras.layers.Dropout)]
+    assert rates == ([dropout] * len(hidden) if dropout else [])
+    assert type(model.optimizer).__name__ == optimizer
+    assert float(model.optimizer.learning_rate) == pytest.approx(lr)
+    if optimizer == "Adam":
+        assert model.optimizer.epsilon == 1e-8  # TF1 AdamOptimizer's, as the texts ran
+    assert model.loss.get_config()["from_logits"] is True
+    assert model.loss.get_config()["reduction"] == "sum_over_batch_size"  # reduce_mean
+    hp = stage.HParams()
+    assert (hp.epochs, hp.batch_size, hp.steps, hp.full_train) == (15, 100, None, False)
+    assert stage.TUTORIAL_ACCURACY == accuracy
+
+
+CHANGES = {"1": {"hidden"},  # stage 0 has no hidden layer; ReLU is the default
+           "2": {"learning_rate"}, "3": {"optimizer"},
+           "4": {"kernel_init"}, "5": {"learning_rate"}, "6": {"kernel_init"},
+           "7": {"hidden"}, "8": {"dropout"}}
+
+
+@pytest.mark.parametrize("stage_id", list(CHANGES))
+def test_each_rung_changes_one_thing(stage_id):
+    before = dataclasses.asdict(registry.get(str(int(stage_id) - 1)).HParams())
+    after = dataclasses.asdict(registry.get(stage_id).HParams())
+    assert {k for k in after if after[k] != before[k]} == CHANGES[stage_id]
+
+
+def test_hyperparameters_are_frozen_and_overridable():
+    hp = stage0.HParams()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        hp.learning_rate = 1.0
+    fast = dataclasses.replace(hp, learning_rate=0.5)
+    assert float(stage0.build_model(fast).optimizer.learning_rate) == 0.5
+
+
+def test_unknown_stage_names_the_valid_ones():
+    with pytest.raises(registry.UnknownStageError) as err:
+        registry.get("10")
+    assert str(err.value).startswith("Unknown stage '10'; valid stages: 0, 1, 2,")
+    assert "experts_cnn" in str(err.value)
+
+
+def test_every_stage_module_has_the_uniform_surface():
+    for stage_id, stage in registry.STAGES.items():
+        assert f"--stage={stage_id}" in stage.__doc__ or f"--stage={stage.NAME}" in stage.__doc__
+        assert str(stage.TUTORIAL_ACCURACY).rstrip("0") in stage.__doc__.replace("%", "")
+        assert dataclasses.is_dataclass(stage.HParams)
+        assert stage.HParams.__dataclass_params__.frozen

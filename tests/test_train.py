@@ -1,0 +1,79 @@
+"""Training a stage in Keras: the loss goes down, the run is written, lines are printed."""
+
+import dataclasses
+import json
+import os
+
+import numpy as np
+import pytest
+
+from mnist_keras import runs, train
+from stages import experts_softmax, stage1, stage5
+
+
+def _loss(model, split):
+    return runs.score(train.logits_of(model, split.images), split.labels)[0]
+
+
+def test_short_fit_lowers_the_loss(small, tmp_path):
+    hp = dataclasses.replace(stage5.HParams(), epochs=1)
+    model = stage5.build_model(hp)
+    before = _loss(model, small.train)
+    history = train.fit(model, hp, small, str(tmp_path), verbose=0)
+    after = _loss(model, small.train)
+    assert after < 0.5 * before, (before, after)
+    assert [e["epoch"] for e in history.epochs] == [1]
+
+
+def test_run_prints_the_tutorial_lines_and_writes_the_run(small, tmp_path, capsys):
+    hp = dataclasses.replace(stage5.HParams(), epochs=2)
+    metrics = train.run(stage5, "5", hp, small, str(tmp_path), verbose=0)
+    out = capsys.readouterr().out.splitlines()
+    assert [line[:19] for line in out[:2]] == ["Epoch: 0001 cost = ", "Epoch: 0002 cost = "]
+    assert out[2] == "Learning Finished!"
+    assert out[3].startswith("Accuracy(train): ") and out[4].startswith("Accuracy(test): ")
+    assert out[5].startswith("Label:  [") and out[6].startswith("Prediction:  [")
+    assert sorted(os.listdir(tmp_path)) == [
+        "history.json", "hparams.json", "metrics.json", "model.keras"]  # no backup left
+    saved = json.loads((tmp_path / "hparams.json").read_text())
+    assert saved["hparams"] == json.loads(json.dumps(dataclasses.asdict(hp)))
+    history = json.loads((tmp_path / "history.json").read_text())
+    assert [e["epoch"] for e in history] == [1, 2]
+    assert {"loss", "accuracy", "val_loss", "val_accuracy", "seconds"} <= set(history[0])
+    assert float(out[1].split("= ")[1]) == pytest.approx(history[1]["loss"], abs=1e-9)
+    for key in ("test_accuracy", "test_loss", "wall_time_s", "seconds_per_epoch"):
+        assert metrics[key] > 0
+    assert metrics["test_accuracy"] > 0.8
+    assert json.loads((tmp_path / "metrics.json").read_text()) == json.loads(
+        json.dumps(metrics))
+
+
+def test_saved_model_predicts_what_the_run_measured(small, tmp_path):
+    import keras
+
+    hp = dataclasses.replace(stage5.HParams(), epochs=1)
+    metrics = train.run(stage5, "5", hp, small, str(tmp_path), verbose=0)
+    model = keras.models.load_model(tmp_path / "model.keras")
+    accuracy = np.mean(np.argmax(model.predict(small.test.images, verbose=0), 1)
+                       == small.test.labels)
+    assert accuracy == pytest.approx(metrics["test_accuracy"], abs=1e-9)
+
+
+def test_step_mode_logs_every_chunk(small, tmp_path, capsys):
+    hp = dataclasses.replace(experts_softmax.HParams(), steps=40, log_every=20)
+    train.run(experts_softmax, "experts_softmax", hp, small, str(tmp_path), verbose=0)
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split(",")[0] for line in out[:2]] == ["step 20", "step 40"]
+    assert out[0].startswith("step 20, training accuracy ")
+    history = json.loads((tmp_path / "history.json").read_text())
+    assert [e["epoch"] for e in history] == [1, 2]
+
+
+def test_diverging_run_is_reported_not_raised(small, tmp_path):
+    hp = dataclasses.replace(stage1.HParams(), epochs=1, learning_rate=1e6)
+    metrics = train.run(stage1, "1", hp, small.__class__(
+        small.train.take(500), None, small.test, small.source), str(tmp_path), verbose=0)
+    assert metrics["diverged"] is True
+    saved = json.loads((tmp_path / "metrics.json").read_text())  # strict JSON: null, not NaN
+    assert saved["diverged"] is True and saved["final_cost"] is None
+    assert 0.0 <= saved["test_accuracy"] < 0.5
