@@ -15,6 +15,7 @@ import tensorflow as tf
 
 from mnist_keras.data import IMAGE_SIDE, IMAGE_SIZE, NUM_CLASSES
 from mnist_keras.nets import common
+from mnist_keras.nets import layers as nets_layers
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,7 +51,7 @@ def build_model(hp: HParams) -> keras.Sequential:
                    keras.layers.MaxPooling2D(2, padding="same")]
     layers += [keras.layers.Flatten(),
                keras.layers.Dense(hp.dense, activation="relu", **inits),
-               keras.layers.Dropout(hp.dropout),
+               nets_layers.Dropout(hp.dropout, rng_alg=common.dropout_rng(hp)),
                keras.layers.Dense(NUM_CLASSES, name="logits", **inits)]
     return common.compile_model(keras.Sequential(layers, name="cnn"), hp)
 

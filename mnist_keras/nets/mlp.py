@@ -15,6 +15,7 @@ import tensorflow as tf
 
 from mnist_keras.data import IMAGE_SIZE, NUM_CLASSES
 from mnist_keras.nets import common
+from mnist_keras.nets import layers as nets_layers
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,7 +46,7 @@ def build_model(hp: HParams) -> keras.Sequential:
             kernel_initializer=common.keras_initializer(hp.kernel_init),
             bias_initializer=common.keras_initializer(hp.bias_init)))
         if hp.dropout:
-            layers.append(keras.layers.Dropout(hp.dropout))
+            layers.append(nets_layers.Dropout(hp.dropout, rng_alg=common.dropout_rng(hp)))
     layers.append(keras.layers.Dense(
         NUM_CLASSES, name="logits",
         kernel_initializer=common.keras_initializer(hp.kernel_init),

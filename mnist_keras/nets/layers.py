@@ -1,0 +1,39 @@
+"""Layers the stages need beyond Keras' own."""
+
+from __future__ import annotations
+
+import keras
+import tensorflow as tf
+
+
+@keras.saving.register_keras_serializable(package="mnist_keras")
+class Dropout(keras.layers.Dropout):
+    """``keras.layers.Dropout`` with a choice of random-number algorithm.
+
+    The same layer: each unit kept with probability ``1 - rate`` and scaled by
+    ``1 / (1 - rate)``; only the generator of the random stream differs. Keras draws its
+    masks with Philox, which XLA's CPU backend generates slowly: measured here, Philox
+    masks cost 1.09 s per stage-8 epoch, ThreeFry masks 0.09 s
+    (``benchmarks/speed.py --dropout``). ThreeFry has no CPU kernel outside XLA, so the
+    builders ask for it only in models compiled with ``jit_compile=True``.
+
+    Args:
+      rate: fraction of units dropped in training (= 1 - the texts' ``keep_prob``).
+      rng_alg: ``"auto_select"`` (Keras' own path) or ``"threefry"`` (XLA only).
+    """
+
+    def __init__(self, rate: float, rng_alg: str = "auto_select", **kwargs):
+        super().__init__(rate, **kwargs)
+        self.rng_alg = rng_alg
+
+    def call(self, inputs, training=False):
+        if not training or self.rate == 0 or self.rng_alg == "auto_select":
+            return super().call(inputs, training=training)
+        # Stateless ops take an int32 seed pair; Keras' seed state is int64.
+        seed = tf.cast(tf.math.floormod(self.seed_generator.next(), tf.int32.max - 1),
+                       tf.int32)
+        return tf.nn.experimental.stateless_dropout(
+            inputs, self.rate, seed=seed, rng_alg=self.rng_alg, noise_shape=self.noise_shape)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "rng_alg": self.rng_alg}
