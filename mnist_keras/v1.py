@@ -118,6 +118,7 @@ def fit(sess: v1.Session, g: Graph, hp: common.Training, data: data_lib.Mnist,
     """The Session loop; checkpoints after every period and resumes from the last one."""
     periods, steps = train.schedule(hp, len(data.train))
     every = train.checkpoint_every(hp, len(data.train))
+    os.makedirs(os.path.join(run_dir, BACKUP_DIR), exist_ok=True)
     history = runs.History(run_dir)
     done = _restore(sess, g, run_dir) // steps
     history.resume(done)
