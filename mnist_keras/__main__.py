@@ -7,6 +7,7 @@
 Data: --data_dir or $MNIST_DATA_DIR (the four MNIST IDX files), else tensorflow-datasets.
 """
 
+import dataclasses
 import os
 
 from absl import app, flags, logging
@@ -29,6 +30,9 @@ flags.DEFINE_string("data_dir", None, "Directory of the MNIST IDX files "
 flags.DEFINE_string("model_dir", None, "Run directory (default: runs/<stage>-<api>).")
 flags.DEFINE_integer("train_examples", None, "Train on only the first N training images.",
                      lower_bound=1)
+flags.DEFINE_bool("tensorboard", False, "Also write TensorBoard logs into the run directory.")
+flags.DEFINE_bool("deterministic", False, "Turn on TF op determinism (tf.config."
+                  "experimental.enable_op_determinism); XLA is then off.")
 flags.DEFINE_integer("verbose", 1, "Progress: 0 none, 1 a Keras progress bar, 2 a line "
                      "per epoch.", lower_bound=0, upper_bound=2)
 
@@ -61,6 +65,13 @@ def main(argv):
                          batch_size=FLAGS.batch_size, learning_rate=FLAGS.learning_rate,
                          seed=FLAGS.seed)
     keras.utils.set_random_seed(hp.seed)  # Python, NumPy and TF, once, here
+    if FLAGS.deterministic:
+        import tensorflow as tf
+
+        tf.config.experimental.enable_op_determinism()
+        # TF compiles nothing with XLA under op determinism (and ThreeFry dropout masks
+        # exist only in XLA), so the model is built for TF's own kernels.
+        hp = dataclasses.replace(hp, jit_compile=False)
     try:
         mnist = data.load(FLAGS.data_dir, full_train=hp.full_train,
                           train_examples=FLAGS.train_examples)
@@ -70,7 +81,8 @@ def main(argv):
                  len(mnist.test))
     run_dir = FLAGS.model_dir or os.path.join("runs", f"{stage.NAME}-{FLAGS.api}")
     trainer = train.run if FLAGS.api == "keras" else v1.run
-    metrics = trainer(stage, FLAGS.stage, hp, mnist, run_dir, verbose=FLAGS.verbose)
+    metrics = trainer(stage, FLAGS.stage, hp, mnist, run_dir, verbose=FLAGS.verbose,
+                      tensorboard=FLAGS.tensorboard)
     logging.info("run written to %s: test accuracy %.4f", run_dir, metrics["test_accuracy"])
 
 

@@ -28,6 +28,7 @@ HPARAMS_FILE = "hparams.json"
 HISTORY_FILE = "history.json"
 METRICS_FILE = "metrics.json"
 MODEL_FILE = "model.keras"
+TENSORBOARD_DIR = "tensorboard"
 
 
 def _finite_or_none(value):
@@ -83,11 +84,21 @@ def start(run_dir: str, record: dict) -> None:
 
 
 class History:
-    """Per-epoch records in ``history.json``, each epoch once, saved after every epoch."""
+    """Per-epoch records in ``history.json``, each epoch once, saved after every epoch.
 
-    def __init__(self, run_dir: str):
+    With ``tensorboard``, each record's numbers also go to TensorBoard event files under
+    ``<run_dir>/tensorboard/{train,validation}`` (the layout Keras' callback uses), the
+    same for both APIs.
+    """
+
+    def __init__(self, run_dir: str, tensorboard: bool = False):
         self.path = os.path.join(run_dir, HISTORY_FILE)
         self.epochs: list[dict] = []
+        self._writers = None
+        if tensorboard:
+            logs = os.path.join(run_dir, TENSORBOARD_DIR)
+            self._writers = {part: tf.summary.create_file_writer(os.path.join(logs, part))
+                             for part in ("train", "validation")}
 
     def resume(self, completed: int) -> None:
         """Keeps the saved records of the first ``completed`` epochs (after a restore)."""
@@ -97,6 +108,19 @@ class History:
     def add(self, record: dict) -> None:
         self.epochs = [e for e in self.epochs if e["epoch"] < record["epoch"]] + [record]
         write_json(self.path, self.epochs)
+        if self._writers:
+            self._summarize(record)
+
+    def _summarize(self, record: dict) -> None:
+        for key, value in record.items():
+            if key in ("epoch", "seconds"):
+                continue
+            part = "validation" if key.startswith("val_") else "train"
+            with self._writers[part].as_default():
+                tf.summary.scalar("epoch_" + key.removeprefix("val_"), value,
+                                  step=record["epoch"])
+        for writer in self._writers.values():
+            writer.flush()
 
 
 def epoch_line(epoch: int, cost: float) -> str:

@@ -101,17 +101,33 @@ def restore(model: keras.Model, path: str, batches_per_period: int) -> int:
     return int(model.optimizer.iterations.numpy()) // batches_per_period
 
 
+def fit_steps_per_execution(model: keras.Model, batches_per_period: int) -> int:
+    """Makes the model's steps per execution divide the batches in a period.
+
+    Keras 3 runs whole executions of ``steps_per_execution`` batches and stops early only
+    when the data runs out, so with 20 batches per epoch and 50 per execution every epoch
+    would silently train 50 batches. Use the largest divisor not above the setting.
+    """
+    wanted = model.steps_per_execution
+    fitting = max(d for d in range(1, wanted + 1) if batches_per_period % d == 0)
+    if fitting != wanted:
+        model.steps_per_execution = fitting
+        model.train_function = None  # rebuilt by fit with the new step count
+    return fitting
+
+
 def fit(model: keras.Model, hp: Training, data: data_lib.Mnist, run_dir: str, *,
-        verbose: int = 1, callbacks=()) -> runs.History:
+        verbose: int = 1, tensorboard: bool = False, callbacks=()) -> runs.History:
     """Trains ``model`` for ``hp``'s epochs or steps, resuming from ``run_dir``'s checkpoint.
 
     A killed run started again with the same command continues after its last checkpoint,
     on the same batches an uninterrupted run would have seen.
     """
     periods, batches = schedule(hp, len(data.train))
+    fit_steps_per_execution(model, batches)
     backup = os.path.join(run_dir, BACKUP_DIR, "latest.weights.h5")
     done = restore(model, backup, batches)
-    history = runs.History(run_dir)
+    history = runs.History(run_dir, tensorboard)
     history.resume(done)
     train_ds = data_lib.make_dataset(data.train, hp.batch_size, seed=hp.seed,
                                      num_batches=(periods - done) * batches,
@@ -137,7 +153,7 @@ def logits_of(model: keras.Model, images: np.ndarray) -> np.ndarray:
 
 
 def run(stage, stage_id: str, hp: Training, data: data_lib.Mnist, run_dir: str, *,
-        verbose: int = 1, callbacks=()) -> dict:
+        verbose: int = 1, tensorboard: bool = False, callbacks=()) -> dict:
     """Trains ``stage`` with ``hp`` in Keras, prints the tutorial's lines, writes the run.
 
     Returns:
@@ -146,7 +162,8 @@ def run(stage, stage_id: str, hp: Training, data: data_lib.Mnist, run_dir: str, 
     runs.start(run_dir, runs.hparams_record(stage_id, stage.NAME, hp, "keras", data))
     start = time.perf_counter()
     model = stage.build_model(hp)
-    history = fit(model, hp, data, run_dir, verbose=verbose, callbacks=callbacks)
+    history = fit(model, hp, data, run_dir, verbose=verbose, tensorboard=tensorboard,
+                  callbacks=callbacks)
     _, train_accuracy = runs.score(logits_of(model, data.train.images), data.train.labels)
     test_logits = logits_of(model, data.test.images)
     test_loss, test_accuracy = runs.score(test_logits, data.test.labels)

@@ -114,12 +114,12 @@ def train_period(sess: v1.Session, g: Graph, hp: common.Training, split: data_li
 
 
 def fit(sess: v1.Session, g: Graph, hp: common.Training, data: data_lib.Mnist,
-        run_dir: str, verbose: int = 1) -> runs.History:
+        run_dir: str, verbose: int = 1, tensorboard: bool = False) -> runs.History:
     """The Session loop; checkpoints after every period and resumes from the last one."""
     periods, steps = train.schedule(hp, len(data.train))
     every = train.checkpoint_every(hp, len(data.train))
     os.makedirs(os.path.join(run_dir, BACKUP_DIR), exist_ok=True)
-    history = runs.History(run_dir)
+    history = runs.History(run_dir, tensorboard)
     done = _restore(sess, g, run_dir) // steps
     history.resume(done)
     batch_iter = data_lib.batch_indices(len(data.train), hp.batch_size, hp.seed,
@@ -149,7 +149,8 @@ def _restore(sess: v1.Session, g: Graph, run_dir: str) -> int:
 
 
 def run(stage, stage_id: str, hp: common.Training, data: data_lib.Mnist, run_dir: str, *,
-        verbose: int = 1, initial_weights: list[np.ndarray] | None = None) -> dict:
+        verbose: int = 1, tensorboard: bool = False,
+        initial_weights: list[np.ndarray] | None = None) -> dict:
     """Trains ``stage`` as the texts did, in TF1 graph mode, and writes the run like Keras.
 
     Args:
@@ -165,7 +166,7 @@ def run(stage, stage_id: str, hp: common.Training, data: data_lib.Mnist, run_dir
         sess.run(g.init)
         if initial_weights is not None:
             set_weights(sess, g, initial_weights)
-        history = fit(sess, g, hp, data, run_dir, verbose)
+        history = fit(sess, g, hp, data, run_dir, verbose, tensorboard)
         _, train_accuracy = runs.score(logits_of(sess, g, data.train.images),
                                        data.train.labels)
         test_logits = logits_of(sess, g, data.test.images)

@@ -25,6 +25,18 @@ def test_short_fit_lowers_the_loss(small, tmp_path):
     assert [e["epoch"] for e in history.epochs] == [1]
 
 
+@pytest.mark.parametrize("train_images, steps_per_execution", [
+    (5000, 50), (2000, 20), (1900, 19), (5500, 11), (1300, 13)])
+def test_epochs_train_exactly_their_batches(mnist, small, tmp_path, train_images,
+                                            steps_per_execution):
+    hp = dataclasses.replace(stage5.HParams(), epochs=2)  # asks for 50 steps per execution
+    data = small.__class__(mnist.train.take(train_images), None, small.test, small.source)
+    model = stage5.build_model(hp)
+    train.fit(model, hp, data, str(tmp_path), verbose=0)
+    assert int(model.optimizer.iterations.numpy()) == 2 * -(-train_images // 100)
+    assert model.steps_per_execution == steps_per_execution
+
+
 def test_run_prints_the_tutorial_lines_and_writes_the_run(small, tmp_path, capsys):
     hp = dataclasses.replace(stage5.HParams(), epochs=2)
     metrics = train.run(stage5, "5", hp, small, str(tmp_path), verbose=0)

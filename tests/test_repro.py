@@ -1,0 +1,118 @@
+"""Runs repeat with the same seed, resume after a kill, and log to TensorBoard."""
+
+import dataclasses
+import json
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from conftest import run_cli
+from mnist_keras import train, v1
+from stages import stage5, stage8
+
+
+def _train(stage, hp, data, run_dir, callbacks=()):
+    keras.utils.set_random_seed(hp.seed)  # as main does, once per run
+    model = stage.build_model(hp)
+    history = train.fit(model, hp, data, str(run_dir), verbose=0, callbacks=callbacks)
+    return history.epochs, model.get_weights()
+
+
+def _same(weights_a, weights_b):
+    return all(np.array_equal(a, b) for a, b in zip(weights_a, weights_b, strict=True))
+
+
+def test_same_seed_same_history_and_weights(small, tmp_path):
+    hp = dataclasses.replace(stage8.HParams(), epochs=2)  # dropout too: its masks repeat
+    history_a, weights_a = _train(stage8, hp, small, tmp_path / "a")
+    history_b, weights_b = _train(stage8, hp, small, tmp_path / "b")
+    strip = [{k: v for k, v in e.items() if k != "seconds"} for e in history_a]
+    assert strip == [{k: v for k, v in e.items() if k != "seconds"} for e in history_b]
+    assert _same(weights_a, weights_b)
+    other = _train(stage8, dataclasses.replace(hp, seed=99), small, tmp_path / "c")[1]
+    assert not _same(weights_a, other)
+
+
+class _Kill(keras.callbacks.Callback):
+    """Stands in for a kill: raises after the given epoch has been saved."""
+
+    def __init__(self, after_epoch):
+        super().__init__()
+        self.after_epoch = after_epoch
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch + 1 == self.after_epoch:
+            raise KeyboardInterrupt("killed")
+
+
+def test_killed_keras_run_resumes_where_it_stopped(small, tmp_path):
+    hp = dataclasses.replace(stage5.HParams(), epochs=3)  # no dropout: exactly repeatable
+    _, uninterrupted = _train(stage5, hp, small, tmp_path / "whole")
+    with pytest.raises(KeyboardInterrupt):
+        _train(stage5, hp, small, tmp_path / "run", callbacks=[_Kill(after_epoch=1)])
+    saved = json.loads((tmp_path / "run" / "history.json").read_text())
+    assert [e["epoch"] for e in saved] == [1]
+    history, resumed = _train(stage5, hp, small, tmp_path / "run")  # the same command again
+    assert [e["epoch"] for e in history] == [1, 2, 3]
+    assert _same(resumed, uninterrupted)  # same batches, same optimizer state
+    assert not (tmp_path / "run" / train.BACKUP_DIR).exists()  # cleaned up when complete
+
+
+def test_killed_v1_run_resumes_where_it_stopped(small, tmp_path, monkeypatch):
+    hp = dataclasses.replace(stage5.HParams(), epochs=3)
+
+    def v1_fit(run_dir):
+        g = v1.build_graph(hp)
+        with tf.compat.v1.Session(graph=g.graph) as sess:
+            sess.run(g.init)
+            history = v1.fit(sess, g, hp, small, str(run_dir), verbose=0)
+            return history.epochs, v1.get_weights(sess, g)
+
+    _, uninterrupted = v1_fit(tmp_path / "whole")
+    real_period, calls = v1.train_period, []
+
+    def dies_in_epoch_2(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt("killed")
+        return real_period(*args, **kwargs)
+
+    monkeypatch.setattr(v1, "train_period", dies_in_epoch_2)
+    with pytest.raises(KeyboardInterrupt):
+        v1_fit(tmp_path / "run")
+    monkeypatch.setattr(v1, "train_period", real_period)
+    history, resumed = v1_fit(tmp_path / "run")
+    assert [e["epoch"] for e in history] == [1, 2, 3]
+    assert _same(resumed, uninterrupted)
+
+
+def _scalar_tags(directory):
+    tags = set()
+    for path in tf.io.gfile.glob(str(directory / "events.out.tfevents.*")):
+        for record in tf.data.TFRecordDataset(path):
+            event = tf.compat.v1.Event.FromString(record.numpy())
+            tags |= {value.tag for value in event.summary.value}
+    return tags
+
+
+def test_tensorboard_logs_land_in_the_run_directory(small, tmp_path):
+    hp = dataclasses.replace(stage5.HParams(), epochs=1)
+    train.run(stage5, "5", hp, small, str(tmp_path), verbose=0, tensorboard=True)
+    logs = tmp_path / "tensorboard"
+    assert _scalar_tags(logs / "train") >= {"epoch_loss", "epoch_accuracy"}
+    assert _scalar_tags(logs / "validation") >= {"epoch_loss", "epoch_accuracy"}
+
+
+def test_deterministic_flag_repeats_exactly(tmp_path):
+    histories = []
+    for name in ("a", "b"):
+        result = run_cli("mnist_keras", "--stage=8", "--epochs=2", "--train_examples=500",
+                         "--deterministic", f"--model_dir={tmp_path / name}", "--verbose=0")
+        assert result.returncode == 0, result.stderr[-2000:]
+        history = json.loads((tmp_path / name / "history.json").read_text())
+        histories.append([{k: v for k, v in e.items() if k != "seconds"} for e in history])
+    assert histories[0] == histories[1] and len(histories[0]) == 2
+    hparams = json.loads((tmp_path / "a" / "hparams.json").read_text())["hparams"]
+    assert hparams["jit_compile"] is False  # TF runs no XLA under op determinism
