@@ -178,10 +178,10 @@ def finish(run_dir: str, metrics: dict) -> dict:
 
 
 def metrics(stage_id: str, api: str, hp, data, history: list[dict], period_images: int, *,
-            train_accuracy: float, test_loss: float, test_accuracy: float,
+            params: int, train_accuracy: float, test_loss: float, test_accuracy: float,
             wall_time_s: float) -> dict:
     """The numbers of one finished run, as ``metrics.json`` holds them."""
-    return {"stage": stage_id, "api": api,
+    return {"stage": stage_id, "api": api, "params": params,
             "test_accuracy": test_accuracy, "test_loss": test_loss,
             "train_accuracy": train_accuracy,
             "final_cost": history[-1]["loss"] if history else None,

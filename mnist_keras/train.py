@@ -171,8 +171,8 @@ def run(stage, stage_id: str, hp: Training, data: data_lib.Mnist, run_dir: str, 
     save_model(model, os.path.join(run_dir, runs.MODEL_FILE))
     return runs.finish(run_dir, runs.metrics(
         stage_id, "keras", hp, data, history.epochs, period_images(hp, len(data.train)),
-        train_accuracy=train_accuracy, test_loss=test_loss, test_accuracy=test_accuracy,
-        wall_time_s=time.perf_counter() - start))
+        params=model.count_params(), train_accuracy=train_accuracy, test_loss=test_loss,
+        test_accuracy=test_accuracy, wall_time_s=time.perf_counter() - start))
 
 
 def save_model(model: keras.Model, path: str) -> None:

@@ -49,7 +49,8 @@ class Graph:
     variables: list
     assigns: list  # (placeholder, assign op) per variable, for set_weights
     init: tf.Operation
-    saver: v1.train.Saver
+    saver: v1.train.Saver  # the per-period backup
+    final_saver: v1.train.Saver  # the finished run's variables (each tracks its own path)
 
 
 def build_graph(hp: common.Training) -> Graph:
@@ -72,10 +73,10 @@ def build_graph(hp: common.Training) -> Graph:
             value = v1.placeholder(var.dtype.base_dtype, var.shape)
             assigns.append((value, var.assign(value)))
         init = v1.global_variables_initializer()
-        saver = v1.train.Saver(max_to_keep=None)  # one fixed path each: nothing to prune
+        saver, final_saver = v1.train.Saver(max_to_keep=1), v1.train.Saver(max_to_keep=1)
     graph.finalize()  # nothing may add ops during training
     return Graph(graph, x, y, keep_prob, logits, cost, train_op, global_step, accuracy,
-                 variables, assigns, init, saver)
+                 variables, assigns, init, saver, final_saver)
 
 
 def set_weights(sess: v1.Session, g: Graph, weights: list[np.ndarray]) -> None:
@@ -171,7 +172,7 @@ def run(stage, stage_id: str, hp: common.Training, data: data_lib.Mnist, run_dir
                                        data.train.labels)
         test_logits = logits_of(sess, g, data.test.images)
         weights = get_weights(sess, g)
-        g.saver.save(sess, os.path.join(run_dir, CHECKPOINT_DIR, "model.ckpt"))
+        g.final_saver.save(sess, os.path.join(run_dir, CHECKPOINT_DIR, "model.ckpt"))
     shutil.rmtree(os.path.join(run_dir, BACKUP_DIR), ignore_errors=True)  # run complete
     test_loss, test_accuracy = runs.score(test_logits, data.test.labels)
     runs.print_results(train_accuracy, test_accuracy, data.test, test_logits)
@@ -180,5 +181,5 @@ def run(stage, stage_id: str, hp: common.Training, data: data_lib.Mnist, run_dir
     train.save_model(model, os.path.join(run_dir, runs.MODEL_FILE))
     return runs.finish(run_dir, runs.metrics(
         stage_id, "v1", hp, data, history.epochs, train.period_images(hp, len(data.train)),
-        train_accuracy=train_accuracy, test_loss=test_loss, test_accuracy=test_accuracy,
-        wall_time_s=time.perf_counter() - start))
+        params=model.count_params(), train_accuracy=train_accuracy, test_loss=test_loss,
+        test_accuracy=test_accuracy, wall_time_s=time.perf_counter() - start))

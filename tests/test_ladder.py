@@ -1,0 +1,53 @@
+"""The ladder command writes its report, with the tutorial's numbers from STAGES.md."""
+
+import json
+import re
+
+import pytest
+
+from conftest import REPO, run_cli
+
+STAGES_MD = REPO.parent / "shared" / "STAGES.md"
+
+
+def _spec_accuracy(stage_id: str) -> str:
+    """The text's test accuracy for a ladder stage, read off STAGES.md's table."""
+    if not STAGES_MD.exists():
+        pytest.fail(f"{STAGES_MD} not found: the spec must sit beside the checkout")
+    for line in STAGES_MD.read_text().splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if cells[0] == stage_id and len(cells) == 10:
+            return re.match(r"[0-9.]+", cells[-1]).group()
+    raise AssertionError(f"stage {stage_id} not in STAGES.md")
+
+
+def test_ladder_writes_the_report_and_resumes(tmp_path):
+    args = ["mnist_keras.ladder", "--stages=0,1", "--seeds=1", "--epochs=1",
+            "--train_examples=500", f"--out={tmp_path}"]
+    first = run_cli(*args)
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert "[1/4] stage 0 (stage0), keras, seed 1234: training" in first.stdout
+    assert "[4/4] stage 1 (stage1), v1, seed 1234: test accuracy" in first.stdout
+    for name in ("ladder.md", "ladder.json", "ladder.png", "confusion.png",
+                 "curves/stage0.png", "curves/stage1.png"):
+        assert (tmp_path / name).stat().st_size > 0, name
+    assert (tmp_path / "ladder.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    table = (tmp_path / "ladder.md").read_text()
+    rows = {line.split("|")[1].strip(): line for line in table.splitlines()
+            if line.startswith("| 0 (") or line.startswith("| 1 (")}
+    for stage_id, row in zip(("0", "1"), rows.values()):
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert cells[3] == _spec_accuracy(stage_id)  # the text's number, from the spec
+        assert cells[2] == ("7,850" if stage_id == "0" else "269,322")
+    assert "meant to fail" in rows["1 (stage1)"]  # the failing stage is shown as such
+    report = json.loads((tmp_path / "ladder.json").read_text())
+    assert {(r["stage"], r["api"]) for r in report["runs"]} == {
+        ("0", "keras"), ("0", "v1"), ("1", "keras"), ("1", "v1")}
+    again = run_cli(*args)  # an interrupted or finished ladder is not trained again
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert again.stdout.count("done before") == 4 and ": training" not in again.stdout
+
+
+def test_unknown_stage_is_refused():
+    result = run_cli("mnist_keras.ladder", "--stages=0,x")
+    assert result.returncode != 0 and "Unknown stage 'x'" in result.stderr
