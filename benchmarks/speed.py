@@ -1,0 +1,163 @@
+"""Training speed on this machine, against its own FLOP floor. Not part of the tests.
+
+  python benchmarks/speed.py                  # defaults of stage 8 and the experts' CNN
+  python benchmarks/speed.py --levers         # also the levers the defaults were chosen by
+  python benchmarks/speed.py --dropout        # Philox vs ThreeFry dropout masks under XLA
+
+1. Measures this machine's float32 matmul GFLOP/s (2048x2048, median of 10, with and
+   without XLA; the better is the peak).
+2. Counts each model's training FLOPs per image from its layers: 2 per multiply-add
+   forward, and training = 3x forward (the backward pass is two more products per layer).
+   The FLOP floor of an epoch is its FLOPs at the measured peak.
+3. Times training through the product's own ``train.fit`` on the full 55,000 images:
+   stage 8 by epochs, the CNN by 100-step periods; the first period (XLA compile and
+   warm-up) is dropped and the median of the rest is reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import statistics
+import sys
+import tempfile
+import time
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from mnist_keras import data, registry, train
+
+BATCH_IMAGES = 55000  # one TF1 training epoch
+
+
+def matmul_gflops(n: int = 2048, repeats: int = 10) -> dict:
+    """Median float32 GFLOP/s of an n x n matmul, with TF's kernels and with XLA."""
+    a, b = tf.random.normal([n, n]), tf.random.normal([n, n])
+    result = {}
+    for name, jit in (("tf", False), ("xla", True)):
+        f = tf.function(tf.matmul, jit_compile=jit)
+        f(a, b).numpy()
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            f(a, b).numpy()
+            times.append(time.perf_counter() - start)
+        result[name] = 2 * n**3 / statistics.median(times) / 1e9
+    return result
+
+
+def training_flops_per_image(model: keras.Model) -> float:
+    """3x the forward FLOPs (2 per multiply-add) of the Dense and Conv2D layers."""
+    macs = 0
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Dense):
+            macs += int(np.prod(layer.kernel.shape))
+        elif isinstance(layer, keras.layers.Conv2D):
+            height, width = layer.output.shape[1:3]
+            macs += height * width * int(np.prod(layer.kernel.shape))
+    return 3 * 2 * macs
+
+
+def time_training(stage_id: str, mnist: data.Mnist, periods: int, **changes) -> dict:
+    """Seconds per 55,000 images through ``train.fit``: median of periods 2..n."""
+    stage = registry.get(stage_id)
+    hp = dataclasses.replace(stage.HParams(), **changes)
+    if hp.steps is None:
+        hp = dataclasses.replace(hp, epochs=periods)
+    else:
+        hp = dataclasses.replace(hp, steps=periods * hp.log_every)
+    keras.utils.set_random_seed(hp.seed)
+    model = stage.build_model(hp)
+    mnist = dataclasses.replace(mnist, validation=None)  # time training alone
+    with tempfile.TemporaryDirectory() as run_dir:
+        history = train.fit(model, hp, mnist, run_dir, verbose=0)
+    seconds = [e["seconds"] for e in history.epochs][1:]
+    per_period = statistics.median(seconds)
+    images = train.period_images(hp, len(mnist.train))
+    return {"stage": stage_id, **changes, "jit_compile": hp.jit_compile,
+            "steps_per_execution": hp.steps_per_execution,
+            "seconds_per_epoch": per_period * BATCH_IMAGES / images,
+            "images_per_second": images / per_period,
+            "flops_per_image": training_flops_per_image(model),
+            "periods_timed": [round(s, 3) for s in seconds]}
+
+
+LEVERS = {  # stage: the settings its defaults were chosen from
+    "8": [dict(jit_compile=False, steps_per_execution=1),
+          dict(jit_compile=True, steps_per_execution=1),
+          dict(jit_compile=True, steps_per_execution=50)],
+    "9": [dict(jit_compile=False, steps_per_execution=1),
+          dict(jit_compile=True, steps_per_execution=20),
+          dict(jit_compile=False, steps_per_execution=20)],
+}
+
+
+def dropout_masks(repeats: int = 3) -> dict:
+    """Seconds for one stage-8 epoch of dropout masks (4 x 550 of [100, 512]) under XLA."""
+    count = 4 * 550
+    x = tf.ones([100, 512])
+    result = {}
+    for alg in ("philox", "threefry"):
+        @tf.function(jit_compile=True)
+        def masks(alg=alg):
+            def body(i, acc):
+                seed = tf.stack([i, 7])
+                y = tf.nn.experimental.stateless_dropout(x, 0.3, seed=seed, rng_alg=alg)
+                return i + 1, acc + tf.reduce_sum(y)
+            return tf.while_loop(lambda i, a: i < count, body, (0, 0.0))[1]
+        masks().numpy()
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            masks().numpy()
+            times.append(time.perf_counter() - start)
+        result[alg] = statistics.median(times)
+    return result
+
+
+def report(rows: list[dict], peak: float) -> None:
+    print(f"{'stage':>5} {'jit':>5} {'spe':>4} {'s/epoch':>8} {'images/s':>9} "
+          f"{'floor s':>8} {'x floor':>7}")
+    for row in rows:
+        floor = row["flops_per_image"] * BATCH_IMAGES / (peak * 1e9)
+        row["floor_seconds"], row["ratio_to_floor"] = floor, row["seconds_per_epoch"] / floor
+        print(f"{row['stage']:>5} {str(row['jit_compile']):>5} "
+              f"{row['steps_per_execution']:>4} {row['seconds_per_epoch']:8.2f} "
+              f"{row['images_per_second']:9,.0f} {floor:8.2f} {row['ratio_to_floor']:7.2f}")
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--levers", action="store_true", help="time the lever matrix too")
+    parser.add_argument("--dropout", action="store_true", help="time dropout mask RNGs")
+    parser.add_argument("--epochs", type=int, default=4, help="stage-8 epochs (1 dropped)")
+    parser.add_argument("--periods", type=int, default=6, help="CNN 100-step periods")
+    parser.add_argument("--data_dir", default=None, help="MNIST IDX files")
+    parser.add_argument("--json", default=None, help="also write the numbers here")
+    args = parser.parse_args(argv)
+    mnist = data.load(args.data_dir)
+    gflops = matmul_gflops()
+    peak = max(gflops.values())
+    print(f"matmul float32 2048x2048: {gflops['tf']:.0f} GFLOP/s (TF kernels), "
+          f"{gflops['xla']:.0f} GFLOP/s (XLA); peak used for the floor: {peak:.0f}")
+    configs = [("8", {}), ("9", {})]
+    if args.levers:
+        configs += [(s, c) for s, changes in LEVERS.items() for c in changes]
+    rows = [time_training(s, mnist, args.epochs if s == "8" else args.periods, **c)
+            for s, c in configs]
+    report(rows, peak)
+    masks = dropout_masks() if args.dropout else None
+    if masks:
+        print(f"dropout masks, one stage-8 epoch under XLA: philox {masks['philox']:.3f} s, "
+              f"threefry {masks['threefry']:.3f} s")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"matmul_gflops": gflops, "rows": rows, "dropout_masks": masks}, f,
+                      indent=2)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
