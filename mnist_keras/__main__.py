@@ -9,6 +9,8 @@ Data: --data_dir or $MNIST_DATA_DIR (the four MNIST IDX files), else tensorflow-
 
 import dataclasses
 import os
+import shutil
+import tempfile
 
 from absl import app, flags, logging
 
@@ -33,6 +35,11 @@ flags.DEFINE_integer("train_examples", None, "Train on only the first N training
 flags.DEFINE_bool("tensorboard", False, "Also write TensorBoard logs into the run directory.")
 flags.DEFINE_bool("deterministic", False, "Turn on TF op determinism (tf.config."
                   "experimental.enable_op_determinism); XLA is then off.")
+flags.DEFINE_enum("strategy", "default", ["default", "mirrored", "multi_worker"],
+                  "tf.distribute strategy (Keras API): one device, the local devices, or "
+                  "the workers of $TF_CONFIG. --batch_size is the global batch.")
+flags.DEFINE_integer("cpu_devices", None, "Split the CPU into N logical devices (to run "
+                     "--strategy=mirrored without GPUs).", lower_bound=1)
 flags.DEFINE_integer("verbose", 1, "Progress: 0 none, 1 a Keras progress bar, 2 a line "
                      "per epoch.", lower_bound=0, upper_bound=2)
 
@@ -57,14 +64,52 @@ def main(argv):
         raise app.UsageError(f"unexpected arguments: {' '.join(argv[1:])}")
     import keras  # after absl parsed the flags: bad flags fail fast, before TF loads
 
-    from mnist_keras import data, train, v1
+    from mnist_keras import data, distribute, train, v1
     from mnist_keras.nets import common
 
-    stage = registry.get(FLAGS.stage)
+    try:
+        strategy = _strategy(distribute)  # first: it configures TF's runtime
+        stage = registry.get(FLAGS.stage)
+        hp = _hparams(stage, common)
+        mnist = data.load(FLAGS.data_dir, full_train=hp.full_train,
+                          train_examples=FLAGS.train_examples)
+    except (data.DataError, distribute.StrategyError) as e:
+        raise SystemExit(f"mnist_keras: error: {e}") from None
+    keras.utils.set_random_seed(hp.seed)  # Python, NumPy and TF, once, here
+    logging.info("data: %s (train %d, test %d images)", mnist.source, len(mnist.train),
+                 len(mnist.test))
+    run_dir = FLAGS.model_dir or os.path.join("runs", f"{stage.NAME}-{FLAGS.api}")
+    chief = distribute.is_chief(strategy)
+    if not chief:  # other workers train alike but write only to a scratch directory
+        run_dir = tempfile.mkdtemp(prefix="mnist_keras-worker-")
+    if FLAGS.api == "keras":
+        metrics = train.run(stage, FLAGS.stage, hp, mnist, run_dir, verbose=FLAGS.verbose,
+                            tensorboard=FLAGS.tensorboard, strategy=strategy)
+    else:
+        metrics = v1.run(stage, FLAGS.stage, hp, mnist, run_dir, verbose=FLAGS.verbose,
+                         tensorboard=FLAGS.tensorboard)
+    logging.info("run %s: test accuracy %.4f, weights sha256 %s",
+                 run_dir if chief else "(not the chief: nothing kept)",
+                 metrics["test_accuracy"], metrics["weights_sha256"])
+    if not chief:
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def _strategy(distribute):
+    """The --strategy, after --cpu_devices split the CPU."""
+    if FLAGS.strategy != "default" and FLAGS.api == "v1":
+        raise distribute.StrategyError("--strategy needs --api=keras (TF1 graphs had "
+                                       "their own distributed runtime, not ported here)")
+    if FLAGS.cpu_devices:
+        distribute.split_cpu(FLAGS.cpu_devices)
+    return distribute.make_strategy(FLAGS.strategy)
+
+
+def _hparams(stage, common):
+    """The stage's hyperparameters with the flags' overrides."""
     hp = common.override(stage.HParams(), epochs=FLAGS.epochs, steps=FLAGS.steps,
                          batch_size=FLAGS.batch_size, learning_rate=FLAGS.learning_rate,
                          seed=FLAGS.seed)
-    keras.utils.set_random_seed(hp.seed)  # Python, NumPy and TF, once, here
     if FLAGS.deterministic:
         import tensorflow as tf
 
@@ -72,18 +117,7 @@ def main(argv):
         # TF compiles nothing with XLA under op determinism (and ThreeFry dropout masks
         # exist only in XLA), so the model is built for TF's own kernels.
         hp = dataclasses.replace(hp, jit_compile=False)
-    try:
-        mnist = data.load(FLAGS.data_dir, full_train=hp.full_train,
-                          train_examples=FLAGS.train_examples)
-    except data.DataError as e:
-        raise SystemExit(f"mnist_keras: error: {e}") from None
-    logging.info("data: %s (train %d, test %d images)", mnist.source, len(mnist.train),
-                 len(mnist.test))
-    run_dir = FLAGS.model_dir or os.path.join("runs", f"{stage.NAME}-{FLAGS.api}")
-    trainer = train.run if FLAGS.api == "keras" else v1.run
-    metrics = trainer(stage, FLAGS.stage, hp, mnist, run_dir, verbose=FLAGS.verbose,
-                      tensorboard=FLAGS.tensorboard)
-    logging.info("run written to %s: test accuracy %.4f", run_dir, metrics["test_accuracy"])
+    return hp
 
 
 def run():

@@ -243,14 +243,19 @@ def batch_indices(n: int, batch_size: int, seed: int, start: int = 0):
 
 
 def make_dataset(split: Split, batch_size: int, *, seed: int | None = None,
-                 num_batches: int | None = None, start: int = 0,
-                 one_hot: bool = False) -> tf.data.Dataset:
+                 num_batches: int | None = None, start: int = 0, one_hot: bool = False,
+                 parts: tuple[int, int, int] | None = None) -> tf.data.Dataset:
     """A tf.data pipeline of (images, labels) batches over ``split``.
 
     With a ``seed``: the ``num_batches`` training batches of :func:`batch_indices` from batch
     ``start`` on. Without: the split once, in order (for evaluation). The arrays are
     already in memory (which is what ``cache()`` would give), so the pipeline carries only
     index batches and gathers each batch whole, then prefetches the next.
+
+    Args:
+      parts: ``(total, first, count)`` for distributed training: every batch is cut into
+        ``total`` parts (one per replica) and the pipeline yields parts ``first`` to
+        ``first + count - 1`` of each, in order.
     """
     images = tf.constant(split.images)
     labels = tf.constant(split.one_hot() if one_hot else split.labels)
@@ -259,6 +264,9 @@ def make_dataset(split: Split, batch_size: int, *, seed: int | None = None,
     else:
         idx = list(itertools.islice(batch_indices(len(split), batch_size, seed, start),
                                     num_batches))
+        if parts is not None:
+            total, first, count = parts
+            idx = [p for b in idx for p in np.array_split(b, total)[first:first + count]]
         ragged = tf.RaggedTensor.from_row_lengths(np.concatenate(idx), [len(i) for i in idx])
         ds = tf.data.Dataset.from_tensor_slices(ragged)
     ds = ds.map(lambda i: (tf.gather(images, i), tf.gather(labels, i)),

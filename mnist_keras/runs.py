@@ -9,6 +9,7 @@ each so an interrupted run keeps what it did), ``metrics.json`` and ``model.kera
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import math
 import os
@@ -177,11 +178,20 @@ def finish(run_dir: str, metrics: dict) -> dict:
     return metrics
 
 
+def fingerprint(weights: list[np.ndarray]) -> str:
+    """SHA-256 of the weights' bytes in order: equal weights, equal fingerprints."""
+    digest = hashlib.sha256()
+    for w in weights:
+        digest.update(np.ascontiguousarray(w).tobytes())
+    return digest.hexdigest()
+
+
 def metrics(stage_id: str, api: str, hp, data, history: list[dict], period_images: int, *,
-            params: int, train_accuracy: float, test_loss: float, test_accuracy: float,
-            wall_time_s: float) -> dict:
+            model: keras.Model, train_accuracy: float, test_loss: float,
+            test_accuracy: float, wall_time_s: float) -> dict:
     """The numbers of one finished run, as ``metrics.json`` holds them."""
-    return {"stage": stage_id, "api": api, "params": params,
+    return {"stage": stage_id, "api": api, "params": model.count_params(),
+            "weights_sha256": fingerprint(model.get_weights()),
             "test_accuracy": test_accuracy, "test_loss": test_loss,
             "train_accuracy": train_accuracy,
             "final_cost": history[-1]["loss"] if history else None,

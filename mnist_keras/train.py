@@ -14,8 +14,10 @@ import time
 
 import keras
 import numpy as np
+import tensorflow as tf
 
 from mnist_keras import data as data_lib
+from mnist_keras import distribute
 from mnist_keras import runs
 from mnist_keras.nets.common import Training
 
@@ -116,6 +118,19 @@ def fit_steps_per_execution(model: keras.Model, batches_per_period: int) -> int:
     return fitting
 
 
+def training_data(model: keras.Model, hp: Training, split: data_lib.Split,
+                   num_batches: int, start: int):
+    """The training batches, split between the replicas when the model is distributed."""
+    def make(parts=None):
+        return data_lib.make_dataset(split, hp.batch_size, seed=hp.seed,
+                                     num_batches=num_batches, start=start, parts=parts)
+
+    strategy = model.distribute_strategy
+    if strategy.num_replicas_in_sync == 1:
+        return make()
+    return distribute.distributed(strategy, lambda *parts: make(parts))
+
+
 def fit(model: keras.Model, hp: Training, data: data_lib.Mnist, run_dir: str, *,
         verbose: int = 1, tensorboard: bool = False, callbacks=()) -> runs.History:
     """Trains ``model`` for ``hp``'s epochs or steps, resuming from ``run_dir``'s checkpoint.
@@ -129,9 +144,8 @@ def fit(model: keras.Model, hp: Training, data: data_lib.Mnist, run_dir: str, *,
     done = restore(model, backup, batches)
     history = runs.History(run_dir, tensorboard)
     history.resume(done)
-    train_ds = data_lib.make_dataset(data.train, hp.batch_size, seed=hp.seed,
-                                     num_batches=(periods - done) * batches,
-                                     start=done * batches)
+    train_ds = training_data(model, hp, data.train, (periods - done) * batches,
+                              done * batches)
     val_ds = None
     if data.validation is not None:
         val_ds = data_lib.make_dataset(data.validation, EVAL_BATCH)
@@ -153,17 +167,34 @@ def logits_of(model: keras.Model, images: np.ndarray) -> np.ndarray:
 
 
 def run(stage, stage_id: str, hp: Training, data: data_lib.Mnist, run_dir: str, *,
-        verbose: int = 1, tensorboard: bool = False, callbacks=()) -> dict:
+        verbose: int = 1, tensorboard: bool = False, callbacks=(),
+        strategy: tf.distribute.Strategy | None = None) -> dict:
     """Trains ``stage`` with ``hp`` in Keras, prints the tutorial's lines, writes the run.
+
+    With a ``strategy``, the model is built and trained under it (``hp.batch_size`` is the
+    global batch) and scored afterwards on one device.
 
     Returns:
       The metrics written to ``metrics.json``.
     """
+    strategy = strategy or tf.distribute.get_strategy()
+    hp = distribute.fit_settings(hp, strategy)
     runs.start(run_dir, runs.hparams_record(stage_id, stage.NAME, hp, "keras", data))
     start = time.perf_counter()
-    model = stage.build_model(hp)
-    history = fit(model, hp, data, run_dir, verbose=verbose, tensorboard=tensorboard,
-                  callbacks=callbacks)
+    with strategy.scope():  # variables, optimizer and metrics on every replica
+        model = stage.build_model(hp)
+    if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+        from mnist_keras import distributed_fit  # Keras' fit fails here: see that module
+
+        history = distributed_fit.fit(model, hp, data, run_dir, verbose=verbose,
+                                      tensorboard=tensorboard)
+    else:
+        history = fit(model, hp, data, run_dir, verbose=verbose, tensorboard=tensorboard,
+                      callbacks=callbacks)
+    if strategy.num_replicas_in_sync > 1:  # score every image here, on one device
+        local = stage.build_model(hp)
+        local.set_weights(model.get_weights())
+        model = local
     _, train_accuracy = runs.score(logits_of(model, data.train.images), data.train.labels)
     test_logits = logits_of(model, data.test.images)
     test_loss, test_accuracy = runs.score(test_logits, data.test.labels)
@@ -171,7 +202,7 @@ def run(stage, stage_id: str, hp: Training, data: data_lib.Mnist, run_dir: str, 
     save_model(model, os.path.join(run_dir, runs.MODEL_FILE))
     return runs.finish(run_dir, runs.metrics(
         stage_id, "keras", hp, data, history.epochs, period_images(hp, len(data.train)),
-        params=model.count_params(), train_accuracy=train_accuracy, test_loss=test_loss,
+        model=model, train_accuracy=train_accuracy, test_loss=test_loss,
         test_accuracy=test_accuracy, wall_time_s=time.perf_counter() - start))
 
 

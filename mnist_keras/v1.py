@@ -181,5 +181,5 @@ def run(stage, stage_id: str, hp: common.Training, data: data_lib.Mnist, run_dir
     train.save_model(model, os.path.join(run_dir, runs.MODEL_FILE))
     return runs.finish(run_dir, runs.metrics(
         stage_id, "v1", hp, data, history.epochs, train.period_images(hp, len(data.train)),
-        params=model.count_params(), train_accuracy=train_accuracy, test_loss=test_loss,
+        model=model, train_accuracy=train_accuracy, test_loss=test_loss,
         test_accuracy=test_accuracy, wall_time_s=time.perf_counter() - start))

@@ -10,14 +10,14 @@ import pytest
 REPO = pathlib.Path(__file__).resolve().parents[1]
 
 
-def _data_dir() -> str:
+def mnist_dir() -> str:
     return os.environ.get("MNIST_DATA_DIR") or str(REPO.parent / "shared" / "data" / "mnist")
 
 
 @pytest.fixture(scope="session")
 def data_dir() -> str:
     """The directory of the four official MNIST IDX files; tests need them."""
-    path = _data_dir()
+    path = mnist_dir()
     if not os.path.isdir(path):
         pytest.fail(f"MNIST IDX files not found at {path}: set MNIST_DATA_DIR")
     return path
@@ -50,6 +50,6 @@ def _seeded():
 
 def run_cli(*args, env=None, timeout=300) -> subprocess.CompletedProcess:
     """Runs ``python -m <args>`` as a user would, with the MNIST files in the environment."""
-    full_env = {**os.environ, "MNIST_DATA_DIR": _data_dir(), **(env or {})}
+    full_env = {**os.environ, "MNIST_DATA_DIR": mnist_dir(), **(env or {})}
     return subprocess.run([sys.executable, "-m", *args], cwd=REPO, env=full_env,
                           capture_output=True, text=True, timeout=timeout)
