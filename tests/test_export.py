@@ -1,0 +1,206 @@
+"""Export: versioned SavedModels that saved_model_cli, tf.saved_model.load, TFLite accept."""
+
+import dataclasses
+import filecmp
+import os
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from conftest import run_cli
+from mnist_keras import export, train
+from stages import stage5
+
+SAVED_MODEL_CLI = os.path.join(os.path.dirname(sys.executable), "saved_model_cli")
+SIGNATURE_NAMES = {"serving_default", "serving_flat", "serving_uint8"}
+
+
+def _softmax(logits):
+    shifted = logits.astype(np.float64) - logits.max(axis=1, keepdims=True)
+    e = np.exp(shifted)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+@pytest.fixture(scope="module")
+def run_dir(small, tmp_path_factory):
+    """A finished stage-5 run: 1 epoch on 2,000 real images (accuracy does not matter)."""
+    path = str(tmp_path_factory.mktemp("run"))
+    train.run(stage5, "5", dataclasses.replace(stage5.HParams(), epochs=1), small, path,
+              verbose=0)
+    return path
+
+
+@pytest.fixture(scope="module")
+def exported(run_dir, tmp_path_factory):
+    """(export root, version 1 with TFLite) of ``run_dir``."""
+    root = str(tmp_path_factory.mktemp("saved_models"))
+    return root, export.export_run(run_dir, export_root=root, tflite=True)
+
+
+@pytest.fixture(scope="module")
+def expected(run_dir, small):
+    """(test images [500, 784], the in-memory model's softmax of its logits)."""
+    model = export.load_run(run_dir)[0]
+    images = small.test.images[:500]
+    return images, _softmax(train.logits_of(model, images))
+
+
+def _inputs(images):
+    """The same images as each signature takes them (MNIST pixels are exactly k/255)."""
+    return {"serving_default": images.reshape(-1, 28, 28),
+            "serving_flat": images,
+            "serving_uint8": np.round(images * 255).astype(np.uint8).reshape(-1, 28, 28)}
+
+
+def test_layout_is_tf_serving_with_the_runs_files(run_dir, exported):
+    root, version_dir = exported
+    assert version_dir == os.path.join(root, "stage5", "1")
+    assert os.listdir(os.path.join(root, "stage5")) == ["1"]  # no temporary left
+    for name in ("saved_model.pb", "variables", "model.tflite"):
+        assert os.path.exists(os.path.join(version_dir, name)), name
+    for name in ("hparams.json", "metrics.json"):
+        assert filecmp.cmp(os.path.join(run_dir, name),
+                           os.path.join(version_dir, "assets.extra", name), shallow=False)
+
+
+def test_signatures_give_the_models_probabilities(exported, expected):
+    images, probs = expected
+    loaded = tf.saved_model.load(exported[1])
+    assert set(loaded.signatures) == SIGNATURE_NAMES
+    for name, batch in _inputs(images).items():
+        signature = loaded.signatures[name]
+        arg = next(iter(signature.structured_input_signature[1]))
+        outputs = signature(**{arg: tf.constant(batch)})
+        assert set(outputs) == {"probabilities", "classes"}, name
+        assert outputs["probabilities"].shape == (500, 10)
+        np.testing.assert_allclose(outputs["probabilities"].numpy(), probs, atol=1e-5)
+        assert outputs["classes"].dtype == tf.int64
+        np.testing.assert_array_equal(outputs["classes"].numpy(), probs.argmax(axis=1))
+
+
+def _cli(*args):
+    result = subprocess.run([SAVED_MODEL_CLI, *args], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def test_saved_model_cli_shows_and_runs_the_signatures(exported, expected, tmp_path):
+    version_dir = exported[1]
+    shown = _cli("show", "--dir", version_dir, "--all")
+    default = shown.split("signature_def['serving_default']:")[1].split("signature_def[")[0]
+    for text in ("inputs['images'] tensor_info:\n        dtype: DT_FLOAT\n"
+                 "        shape: (-1, 28, 28)",
+                 "outputs['probabilities'] tensor_info:\n        dtype: DT_FLOAT\n"
+                 "        shape: (-1, 10)",
+                 "outputs['classes'] tensor_info:\n        dtype: DT_INT64\n"
+                 "        shape: (-1)"):
+        assert text in default, text
+    assert "inputs['pixels'] tensor_info:\n        dtype: DT_FLOAT\n        shape: (-1, 784)" \
+        in shown.split("signature_def['serving_flat']:")[1]
+    assert "inputs['images'] tensor_info:\n        dtype: DT_UINT8" \
+        in shown.split("signature_def['serving_uint8']:")[1]
+    images, probs = expected
+    np.save(tmp_path / "x.npy", images[:20].reshape(-1, 28, 28))
+    _cli("run", "--dir", version_dir, "--tag_set", "serve", "--signature_def",
+         "serving_default", "--inputs", f"images={tmp_path / 'x.npy'}",
+         "--outdir", str(tmp_path / "out"))
+    np.testing.assert_allclose(np.load(tmp_path / "out" / "probabilities.npy"), probs[:20],
+                               atol=1e-5)
+
+
+@pytest.mark.filterwarnings("ignore:.*tf.lite.Interpreter is deprecated")
+def test_tflite_gives_the_saved_models_outputs(exported, expected):
+    images, _ = expected
+    loaded = tf.saved_model.load(exported[1])
+    interpreter = tf.lite.Interpreter(os.path.join(exported[1], "model.tflite"))
+    assert set(interpreter.get_signature_list()) == SIGNATURE_NAMES
+    for name, batch in _inputs(images).items():
+        arg = next(iter(loaded.signatures[name].structured_input_signature[1]))
+        want = loaded.signatures[name](**{arg: tf.constant(batch)})
+        got = interpreter.get_signature_runner(name)(**{arg: batch})
+        np.testing.assert_allclose(got["probabilities"], want["probabilities"].numpy(),
+                                   atol=1e-4)
+        np.testing.assert_array_equal(got["classes"], want["classes"].numpy())
+
+
+def test_next_version_counts_only_integer_directories(tmp_path):
+    for name in ("1", "3", ".tmp-export-abc", "notes"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "9").write_text("a file, not a version")
+    assert export.versions(str(tmp_path)) == [1, 3]
+    assert export.next_version(str(tmp_path)) == 4
+    assert export.next_version(str(tmp_path / "absent")) == 1
+
+
+def test_a_second_export_is_version_2_and_leaves_version_1(run_dir, tmp_path):
+    first = export.export_run(run_dir, export_root=str(tmp_path))
+    before = (tmp_path / "stage5" / "1" / "saved_model.pb").read_bytes()
+    second = export.export_run(run_dir, export_root=str(tmp_path))
+    assert (first, second) == (str(tmp_path / "stage5" / "1"), str(tmp_path / "stage5" / "2"))
+    assert (tmp_path / "stage5" / "1" / "saved_model.pb").read_bytes() == before
+    assert not os.path.exists(os.path.join(second, "model.tflite"))  # not asked for
+
+
+def test_a_version_taken_meanwhile_is_not_overwritten(run_dir, tmp_path, monkeypatch):
+    taken = tmp_path / "stage5" / "1"
+    taken.mkdir(parents=True)
+    (taken / "saved_model.pb").write_text("another exporter's")
+    answers = iter([1])  # as if the other exporter renamed its "1" after we listed
+    real = export.next_version
+    monkeypatch.setattr(export, "next_version", lambda d: next(answers, None) or real(d))
+    version_dir = export.export_run(run_dir, export_root=str(tmp_path))
+    assert version_dir == str(tmp_path / "stage5" / "2")
+    assert (taken / "saved_model.pb").read_text() == "another exporter's"
+
+
+@pytest.mark.parametrize("error", [RuntimeError, KeyboardInterrupt])
+def test_a_failure_mid_write_leaves_no_version(run_dir, tmp_path, monkeypatch, error):
+    export.export_run(run_dir, export_root=str(tmp_path))
+    written = []
+
+    def fail(saved_model_dir, path):  # the SavedModel is complete, the export is not
+        written.extend(os.listdir(saved_model_dir))
+        raise error("killed")
+
+    monkeypatch.setattr(export, "convert_tflite", fail)
+    with pytest.raises(error):
+        export.export_run(run_dir, export_root=str(tmp_path), tflite=True)
+    assert "saved_model.pb" in written
+    assert os.listdir(tmp_path / "stage5") == ["1"]
+
+
+@pytest.mark.parametrize("remove, message", [
+    ("metrics.json", "metrics.json: missing (did the run finish?)"),
+    ("hparams.json", "hparams.json: missing (not a run directory)"),
+    ("model.keras", "model.keras: missing (did the run finish?)"),
+])
+def test_an_incomplete_run_is_a_one_line_error(run_dir, tmp_path, remove, message):
+    copy = tmp_path / "run"
+    os.makedirs(copy)
+    for name in ("model.keras", "hparams.json", "metrics.json"):
+        if name != remove:
+            (copy / name).write_bytes(open(os.path.join(run_dir, name), "rb").read())
+    with pytest.raises(export.ExportError, match=re.escape(message)):
+        export.export_run(str(copy), export_root=str(tmp_path / "out"))
+    assert not os.path.exists(tmp_path / "out")
+
+
+def test_cli_exports_and_prints_the_version(run_dir, tmp_path):
+    result = run_cli("mnist_keras.export", f"--run_dir={run_dir}",
+                     f"--export_root={tmp_path}", "--tflite")
+    assert result.returncode == 0, result.stderr[-2000:]
+    version_dir = str(tmp_path / "stage5" / "1")
+    assert result.stdout.strip().splitlines()[-1] == version_dir
+    assert os.path.isfile(os.path.join(version_dir, "model.tflite"))
+
+
+def test_cli_bad_run_dir_is_one_line_not_a_traceback(tmp_path):
+    result = run_cli("mnist_keras.export", f"--run_dir={tmp_path / 'nope'}")
+    assert result.returncode != 0
+    assert f"export: error: {tmp_path / 'nope'}: no such run directory" in result.stderr
+    assert "Traceback" not in result.stderr

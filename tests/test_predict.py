@@ -1,0 +1,190 @@
+"""predict: real image files (PNG, JPEG, .npy) through exported models, as users run it."""
+
+import dataclasses
+import json
+import os
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from conftest import run_cli
+from mnist_keras import data, export, images, predict, train
+from stages import stage5
+
+N_IMAGES = 20  # test images written as files, in each of three forms
+
+
+@pytest.fixture(scope="module")
+def trained(mnist, tmp_path_factory):
+    """(model, SavedModel version dir, metrics): stage 5 trained briefly on 10,000 images."""
+    subset = data.Mnist(mnist.train.take(10000), mnist.validation.take(1000),
+                        mnist.test.take(1000), mnist.source)
+    run_dir = str(tmp_path_factory.mktemp("run"))
+    metrics = train.run(stage5, "5", dataclasses.replace(stage5.HParams(), epochs=2), subset,
+                        run_dir, verbose=0)
+    root = str(tmp_path_factory.mktemp("saved_models"))
+    version_dir = export.export_run(run_dir, export_root=root, tflite=True)
+    return export.load_run(run_dir)[0], version_dir, metrics
+
+
+def _png(path, pixels):
+    """Writes a [h, w] or [h, w, c] array of 0-255 as PNG (or JPEG, by extension)."""
+    pixels = np.asarray(pixels, np.uint8)
+    pixels = pixels[..., None] if pixels.ndim == 2 else pixels
+    encoded = (tf.io.encode_jpeg(pixels, quality=90) if str(path).endswith(".jpg")
+               else tf.io.encode_png(pixels))
+    tf.io.write_file(str(path), encoded)
+    return str(path)
+
+
+def _padded(image, shape=(100, 80), at=(30, 10)):
+    """An MNIST image [784] in [0, 1] as 0-255 on a larger black canvas, off centre."""
+    canvas = np.zeros(shape, np.float32)
+    canvas[at[0]:at[0] + 28, at[1]:at[1] + 28] = image.reshape(28, 28)
+    return np.round(canvas * 255)
+
+
+@pytest.fixture(scope="module")
+def files(mnist, tmp_path_factory):
+    """(paths, labels): each test image as a 28x28 PNG, a 100x80 PNG of the dark digit on
+    white, and a 100x80 colour JPEG."""
+    directory = tmp_path_factory.mktemp("images")
+    paths, labels = [], []
+    for i in range(N_IMAGES):
+        image, label = mnist.test.images[i], int(mnist.test.labels[i])
+        padded = _padded(image)
+        paths += [_png(directory / f"{i}_mnist.png", np.round(image.reshape(28, 28) * 255)),
+                  _png(directory / f"{i}_dark_on_light.png", 255 - padded),
+                  _png(directory / f"{i}_colour.jpg", np.stack([padded] * 3, axis=-1))]
+        labels += [label] * 3
+    return paths, labels
+
+
+def test_mnist_framing_is_kept(mnist):
+    """MNIST's own images, padded off centre and inverted, come back nearly as they were."""
+    originals = mnist.test.images[:200]
+    framed = np.stack([images.to_mnist(1.0 - _padded(x) / 255) for x in originals])
+    assert framed.shape == (200, 28, 28) and framed.dtype == np.float32
+    assert np.abs(framed.reshape(200, 784) - originals).mean() < 0.03  # measured: 0.015
+
+
+def test_background_flag_forces_the_polarity(mnist):
+    dark_on_light = 1.0 - _padded(mnist.test.images[0]) / 255
+    auto = images.to_mnist(dark_on_light)
+    np.testing.assert_array_equal(images.to_mnist(dark_on_light, "light"), auto)
+    assert not np.allclose(images.to_mnist(dark_on_light, "dark"), auto)
+    with pytest.raises(images.ImageError, match="background 'grey'"):
+        images.to_mnist(dark_on_light, "grey")
+
+
+@pytest.mark.parametrize("ink", [0, 255])
+def test_a_drawing_on_a_transparent_canvas_is_read(mnist, trained, tmp_path, ink):
+    """One colour everywhere (black or white); only the opacity draws the digit."""
+    alpha = _padded(mnist.test.images[0])
+    colour = np.full(alpha.shape, ink, np.float32)  # as a canvas saves it: (c, c, c, 0)
+    path = _png(tmp_path / "drawn.png", np.stack([colour] * 3 + [alpha], axis=-1))
+    result = predict.predict_files(predict.load_predictor(trained[1]), [path])[0]
+    assert result["digit"] == mnist.test.labels[0], result
+
+
+def test_model_kinds_agree_with_the_model(mnist, trained, tmp_path):
+    model, version_dir, _ = trained
+    from mnist_keras import numpy_infer
+
+    numpy_infer.export_weights(model, str(tmp_path / "weights.npz"))
+    batch = mnist.test.images[:100]
+    logits = train.logits_of(model, batch).astype(np.float64)
+    want = np.exp(logits - logits.max(1, keepdims=True))
+    want /= want.sum(1, keepdims=True)
+    for path in (version_dir, os.path.dirname(version_dir),
+                 os.path.join(version_dir, "model.tflite"), str(tmp_path / "weights.npz")):
+        got = predict.probabilities(predict.load_predictor(path), batch.reshape(-1, 28, 28))
+        np.testing.assert_allclose(got, want, atol=1e-4, err_msg=path)
+
+
+def test_npy_batches_are_used_as_they_are(mnist, trained, tmp_path):
+    model, version_dir, _ = trained
+    batch = mnist.test.images[:5]
+    np.save(tmp_path / "u8.npy", np.round(batch * 255).astype(np.uint8).reshape(-1, 28, 28))
+    np.save(tmp_path / "flat.npy", batch)
+    np.save(tmp_path / "bytes_as_float.npy", batch * 255)
+    np.save(tmp_path / "shape.npy", np.zeros((2, 27, 27), np.float32))
+    paths = [str(tmp_path / n) for n in ("u8.npy", "flat.npy", "bytes_as_float.npy",
+                                         "shape.npy")]
+    results = predict.predict_files(predict.load_predictor(version_dir), paths)
+    want = list(train.logits_of(model, batch).argmax(axis=1))
+    assert [r["digit"] for r in results[:10]] == want * 2
+    assert [r["index"] for r in results[:10]] == list(range(5)) * 2
+    assert "expected [0, 1] (give uint8 for 0-255)" in results[10]["error"]
+    assert "shape (2, 27, 27): expected [n, 28, 28] or [n, 784]" in results[11]["error"]
+
+
+def test_unreadable_files_are_reported_by_name(trained, tmp_path):
+    (tmp_path / "text.png").write_text("not an image")
+    (tmp_path / "empty.jpg").write_bytes(b"")
+    blank = _png(tmp_path / "blank.png", np.full((50, 50), 255))
+    paths = [str(tmp_path / "text.png"), str(tmp_path / "empty.jpg"), blank,
+             str(tmp_path / "missing.png"), str(tmp_path)]
+    results = predict.predict_files(predict.load_predictor(trained[1]), paths)
+    assert [r["file"] for r in results] == paths
+    errors = [r["error"] for r in results]
+    assert errors[0].startswith("not a readable image: Unknown image file format.")
+    assert errors[1:4] == ["empty file (0 bytes)", "blank image: no digit (contrast 0.000)",
+                           "No such file or directory"]
+    assert errors[4] == "Is a directory"
+
+
+@pytest.mark.parametrize("path, message", [
+    ("/no/such/model", "/no/such/model: no such model file or directory"),
+    ("weights.h5", "weights.h5: expected a SavedModel directory, a .tflite or a .npz"),
+    ("model.tflite", "model.tflite: cannot load a TFLite model: "),
+    ("dir", "dir: no saved_model.pb, nor versions 1, 2, ... holding one"),
+])
+def test_bad_model_paths_are_one_line_errors(tmp_path, monkeypatch, path, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "weights.h5").write_bytes(b"x")
+    (tmp_path / "model.tflite").write_bytes(b"not a flatbuffer")
+    (tmp_path / "dir" / "1").mkdir(parents=True)
+    with pytest.raises(predict.ModelError) as error:
+        predict.load_predictor(path)
+    assert str(error.value).startswith(message) and "\n" not in str(error.value)
+
+
+def test_cli_predicts_real_image_files(trained, files, tmp_path):
+    _, version_dir, metrics = trained
+    assert metrics["test_accuracy"] > 0.9
+    paths, labels = files
+    bad = str(tmp_path / "corrupt.png")
+    with open(paths[0], "rb") as f:
+        open(bad, "wb").write(f.read()[:40])  # a PNG cut short
+    result = run_cli("mnist_keras.predict", f"--model={version_dir}", "--json",
+                     *paths[:30], bad, *paths[30:])
+    assert result.returncode == 1, result.stderr[-2000:]
+    out = json.loads(result.stdout)
+    assert out["failed"] == 1 and len(out["results"]) == len(paths) + 1
+    failed = out["results"].pop(30)
+    assert failed["file"] == bad and "not a readable image" in failed["error"]
+    assert f"predict: {bad}: error: not a readable image" in result.stderr
+    assert "Traceback" not in result.stderr
+    digits = [r["digit"] for r in out["results"]]
+    assert [r["file"] for r in out["results"]] == paths
+    assert np.mean(np.equal(digits, labels)) >= 0.9, list(zip(paths, digits, labels))
+    top3 = out["results"][0]["top3"]
+    assert [t["digit"] for t in top3][0] == digits[0] and len(top3) == 3
+    assert top3[0]["probability"] >= top3[1]["probability"] >= top3[2]["probability"]
+
+
+def test_cli_lines_and_exit_status(trained, files):
+    paths, labels = files
+    result = run_cli("mnist_keras.predict",
+                     f"--model={os.path.join(trained[1], 'model.tflite')}", *paths[:3])
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 3
+    for line, path in zip(lines, paths):
+        assert line.startswith(f"{path}: {labels[0]}  (top 3: {labels[0]} 0.")
+    result = run_cli("mnist_keras.predict", "--model=/no/such/model", paths[0])
+    assert result.returncode == 2
+    assert "predict: error: /no/such/model: no such model file or directory" in result.stderr
+    assert "Traceback" not in result.stderr
