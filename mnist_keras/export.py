@@ -62,7 +62,9 @@ def serving_outputs(model: keras.Model, pixels: tf.Tensor) -> dict[str, tf.Tenso
 def build_archive(model: keras.Model) -> keras.export.ExportArchive:
     """An ``ExportArchive`` of ``model`` (flat pixels -> logits) with the three signatures."""
     archive = keras.export.ExportArchive()
-    archive.track(model)
+    # No archive.track(model): the endpoints' variables are saved anyway, and tracking
+    # the model saves its Keras variable wrappers a second time (measured, stage 8:
+    # 9.6 MB of variables with it, 4.8 MB without; same outputs).
     side = [None, IMAGE_SIDE, IMAGE_SIDE]
 
     def from_images(images):  # float32 [n, 28, 28] in [0, 1]
