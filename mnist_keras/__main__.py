@@ -32,6 +32,10 @@ flags.DEFINE_string("data_dir", None, "Directory of the MNIST IDX files "
 flags.DEFINE_string("model_dir", None, "Run directory (default: runs/<stage>-<api>).")
 flags.DEFINE_integer("train_examples", None, "Train on only the first N training images.",
                      lower_bound=1)
+flags.DEFINE_bool("export", False, "After training, export the model as the next version "
+                  "under --export_root/<stage name>/ (a SavedModel).")
+flags.DEFINE_bool("tflite", False, "Export, and convert the SavedModel to model.tflite too.")
+flags.DEFINE_string("export_root", "saved_models", "Where exports go.")
 flags.DEFINE_bool("tensorboard", False, "Also write TensorBoard logs into the run directory.")
 flags.DEFINE_bool("deterministic", False, "Turn on TF op determinism (tf.config."
                   "experimental.enable_op_determinism); XLA is then off.")
@@ -93,6 +97,21 @@ def main(argv):
                  metrics["test_accuracy"], metrics["weights_sha256"])
     if not chief:
         shutil.rmtree(run_dir, ignore_errors=True)
+    elif FLAGS.export or FLAGS.tflite:
+        _export(run_dir)
+
+
+def _export(run_dir: str) -> None:
+    """Exports the finished run (see ``mnist_keras.export``)."""
+    from mnist_keras import export
+
+    try:
+        version_dir = export.export_run(run_dir, export_root=FLAGS.export_root,
+                                        tflite=FLAGS.tflite)
+    except export.ExportError as e:
+        raise SystemExit(f"mnist_keras: error: {e}") from None
+    logging.info("exported to %s", version_dir)
+    print("Exported:", version_dir)
 
 
 def _strategy(distribute):

@@ -26,6 +26,18 @@ def test_trains_a_small_run_and_writes_it(tmp_path):
     assert (tmp_path / "model.keras").exists()
 
 
+def test_trains_and_exports_a_version(tmp_path):
+    result = run_cli("mnist_keras", "--stage=5", "--epochs=1", "--train_examples=500",
+                     f"--model_dir={tmp_path / 'run'}", f"--export_root={tmp_path / 'sm'}",
+                     "--tflite", "--verbose=0")
+    assert result.returncode == 0, result.stderr[-2000:]
+    version = tmp_path / "sm" / "stage5" / "1"
+    assert f"Exported: {version}" in result.stdout
+    assert (version / "saved_model.pb").exists() and (version / "model.tflite").exists()
+    assert json.loads((version / "assets.extra" / "metrics.json").read_text()) == json.loads(
+        (tmp_path / "run" / "metrics.json").read_text())
+
+
 @pytest.mark.parametrize("args, message", [
     (["--stage=42"], "Unknown stage '42'; valid stages: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, "),
     (["--epochs=-1"], "flag --epochs=-1: -1 is not a positive integer"),
