@@ -10,10 +10,14 @@ Text:  about 0.992 ("약 99.2%").
 """
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 import keras
 
 from mnist_keras.nets import cnn
+
+if TYPE_CHECKING:  # keras_tuner is imported only where a search runs
+    import keras_tuner as kt
 
 NAME = "experts_cnn"
 TEXT = "003"
@@ -39,3 +43,22 @@ class HParams(cnn.HParams):
 def build_model(hp: HParams = HParams()) -> keras.Sequential:
     """The stage's Keras model, compiled."""
     return cnn.build_model(hp)
+
+
+def search_space(hp: "kt.HyperParameters") -> HParams:
+    """The CNN's knobs, searched: Adam's rate, dropout, dense width, kernel and filters.
+
+    ``filters`` is a choice of strings ("32,64") because keras-tuner choices hold
+    scalars. With a fresh ``kt.HyperParameters()`` it returns ``HParams()``.
+    """
+    base = HParams()
+    filters = hp.Choice("filters", ["16,32", "32,64"],
+                        default=",".join(map(str, base.filters)))
+    return dataclasses.replace(
+        base,
+        learning_rate=hp.Float("learning_rate", 1e-5, 1e-2, sampling="log",
+                               default=base.learning_rate),
+        dropout=hp.Float("dropout", 0.0, 0.7, step=0.1, default=base.dropout),
+        dense=hp.Choice("dense", [256, 512, 1024], default=base.dense),
+        kernel_size=hp.Choice("kernel_size", [3, 5], default=base.kernel_size),
+        filters=tuple(int(f) for f in filters.split(",")))

@@ -11,11 +11,15 @@ Text:  Test accuracy: 0.9825
 """
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 import keras
 
 from mnist_keras.nets import mlp
 from stages import stage8
+
+if TYPE_CHECKING:  # keras_tuner is imported only where a search runs
+    import keras_tuner as kt
 
 NAME = "keras_dropout"
 TEXT = "002"
@@ -36,3 +40,20 @@ class HParams(stage8.HParams):
 def build_model(hp: HParams = HParams()) -> keras.Sequential:
     """The stage's Keras model, compiled."""
     return mlp.build_model(hp)
+
+
+def search_space(hp: "kt.HyperParameters") -> HParams:
+    """The Keras net's knobs, searched: width, depth, dropout rate and Adam's rate.
+
+    Initialisers stay Keras' defaults (this stage's point). With a fresh
+    ``kt.HyperParameters()`` it returns ``HParams()``.
+    """
+    base = HParams()
+    width = hp.Choice("width", [128, 256, 512, 1024], default=base.hidden[0])
+    depth = hp.Int("depth", 1, 5, default=len(base.hidden))
+    return dataclasses.replace(
+        base,
+        hidden=(width,) * depth,
+        dropout=hp.Float("dropout", 0.0, 0.6, step=0.1, default=base.dropout),
+        learning_rate=hp.Float("learning_rate", 1e-5, 1e-2, sampling="log",
+                               default=base.learning_rate))

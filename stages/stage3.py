@@ -8,11 +8,15 @@ Text:  Accuracy(test) 0.9666
 """
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 import keras
 
 from mnist_keras.nets import mlp
 from stages import stage2
+
+if TYPE_CHECKING:  # keras_tuner is imported only where a search runs
+    import keras_tuner as kt
 
 NAME = "stage3"
 TEXT = "002"
@@ -30,3 +34,17 @@ class HParams(stage2.HParams):
 def build_model(hp: HParams = HParams()) -> keras.Sequential:
     """The stage's Keras model, compiled."""
     return mlp.build_model(hp)
+
+
+def search_space(hp: "kt.HyperParameters") -> HParams:
+    """Stage 3's question, searched: Adam or gradient descent, and at which learning rate.
+
+    One log-scale learning-rate range serves both optimizers (0.01 works for either here).
+    With a fresh ``kt.HyperParameters()`` it returns ``HParams()``.
+    """
+    base = HParams()
+    return dataclasses.replace(
+        base,
+        optimizer=hp.Choice("optimizer", ["adam", "sgd"], default=base.optimizer),
+        learning_rate=hp.Float("learning_rate", 1e-4, 1e-1, sampling="log",
+                               default=base.learning_rate))

@@ -7,11 +7,15 @@ Text:  Accuracy(test) 0.9820
 """
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 import keras
 
 from mnist_keras.nets import mlp
 from stages import stage6
+
+if TYPE_CHECKING:  # keras_tuner is imported only where a search runs
+    import keras_tuner as kt
 
 NAME = "stage7"
 TEXT = "002"
@@ -29,3 +33,20 @@ class HParams(stage6.HParams):
 def build_model(hp: HParams = HParams()) -> keras.Sequential:
     """The stage's Keras model, compiled."""
     return mlp.build_model(hp)
+
+
+def search_space(hp: "kt.HyperParameters") -> HParams:
+    """Stage 7's question, searched: how wide and how deep (equal widths), and the rate.
+
+    Initialisers are stage 6's He weights; biases may be N(0, 1) (the ladder's) or zeros.
+    With a fresh ``kt.HyperParameters()`` it returns ``HParams()`` (4 x 512).
+    """
+    base = HParams()
+    width = hp.Choice("width", [128, 256, 512, 1024], default=base.hidden[0])
+    depth = hp.Int("depth", 1, 5, default=len(base.hidden))
+    return dataclasses.replace(
+        base,
+        hidden=(width,) * depth,
+        bias_init=hp.Choice("bias_init", ["normal:1.0", "zeros"], default=base.bias_init),
+        learning_rate=hp.Float("learning_rate", 1e-5, 1e-2, sampling="log",
+                               default=base.learning_rate))

@@ -8,11 +8,15 @@ Text:  Accuracy(test) 0.9845
 """
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 import keras
 
 from mnist_keras.nets import mlp
 from stages import stage7
+
+if TYPE_CHECKING:  # keras_tuner is imported only where a search runs
+    import keras_tuner as kt
 
 NAME = "stage8"
 TEXT = "002"
@@ -30,3 +34,21 @@ class HParams(stage7.HParams):
 def build_model(hp: HParams = HParams()) -> keras.Sequential:
     """The stage's Keras model, compiled."""
     return mlp.build_model(hp)
+
+
+def search_space(hp: "kt.HyperParameters") -> HParams:
+    """Stage 8's question, searched: how much dropout, with width, depth and the rate.
+
+    Dropout rate (= 1 - keep_prob) from 0 to 0.6 in steps of 0.1; the rest is stage 7's
+    space. With a fresh ``kt.HyperParameters()`` it returns ``HParams()``.
+    """
+    base = HParams()
+    width = hp.Choice("width", [128, 256, 512, 1024], default=base.hidden[0])
+    depth = hp.Int("depth", 1, 5, default=len(base.hidden))
+    return dataclasses.replace(
+        base,
+        hidden=(width,) * depth,
+        dropout=hp.Float("dropout", 0.0, 0.6, step=0.1, default=base.dropout),
+        bias_init=hp.Choice("bias_init", ["normal:1.0", "zeros"], default=base.bias_init),
+        learning_rate=hp.Float("learning_rate", 1e-5, 1e-2, sampling="log",
+                               default=base.learning_rate))
