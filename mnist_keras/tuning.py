@@ -152,7 +152,12 @@ class StageHyperModel(kt.HyperModel):
     def build(self, hp: kt.HyperParameters) -> keras.Model:
         hparams = self.hparams(hp)
         keras.utils.set_random_seed(hparams.seed)  # every trial starts from the same seed
-        return self.stage.build_model(hparams)
+        model = self.stage.build_model(hparams)
+        # Built now (fit would build it the same), so that when Hyperband continues an
+        # earlier trial, load_weights restores its optimizer state too: Keras skips the
+        # saved variables of an optimizer that has none yet.
+        model.optimizer.build(model.trainable_variables)
+        return model
 
     def fit(self, hp, model, data: SearchData, callbacks=(), epochs=None, initial_epoch=0,
             **search_kwargs) -> dict:

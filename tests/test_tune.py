@@ -199,3 +199,23 @@ def test_a_chief_and_two_workers_run_every_trial_once(tmp_path, data_dir):
     assert sorted(t["trial_id"] for t in results["trials"]) == ["0", "1", "2"]
     assert results["counts"]["COMPLETED"] == 3
     assert "Best trial" in runs["chief"][1] and results["final"]["test_accuracy"] > 0
+
+
+def test_hyperband_continues_a_trial_exactly_as_uninterrupted_training(small, tmp_path):
+    settings = tuning.Settings(stage="5", tuner="hyperband", epochs=2, patience=2, seed=7,
+                               hyperband_factor=2)
+    stage = registry.get("5")
+    data = tuning.SearchData(small.train, small.validation)
+    tuner = tuning.make_tuner(stage, settings, str(tmp_path), max_trials=None, verbose=0)
+    tuning.run_search(tuner, data, verbose=0)
+    records = tuning.trial_records(tuner.oracle.trials.values())
+    continued = next(r for r in records if r["warm_start_from"])
+    # Weights *and* Adam's state come from the earlier trial's checkpoint, and the batches
+    # go on where it stopped: the same numbers as training those epochs in one go.
+    hypermodel = tuner.hypermodel
+    hp = kt.HyperParameters()
+    hp.values.update(continued["hyperparameters"])
+    again = hypermodel.fit(hp, hypermodel.build(hp), data, epochs=continued["last_epoch"])
+    assert again["best_epoch"] == continued["best_epoch"] == continued["last_epoch"]
+    assert again["val_loss"] == continued["val_loss"]
+    assert again["val_accuracy"] == continued["val_accuracy"]
