@@ -26,9 +26,9 @@ flags.DEFINE_string("stage", "8", "Stage id with a search space: 2-9 (9 = expert
                     "or keras_dropout.")
 flags.DEFINE_enum("tuner", "random", ["random", "hyperband", "bayesian"],
                   "keras-tuner's search algorithm.")
-flags.DEFINE_integer("max_trials", 10, "Trials in all, counting those already in "
-                     "--directory. Hyperband: a cap on its schedule; 0 runs all of it.",
-                     lower_bound=0)
+flags.DEFINE_integer("max_trials", None, "Trials in all, counting those already in "
+                     "--directory (default 10). Hyperband: a cap on its schedule (default "
+                     "and 0: the whole schedule).", lower_bound=0)
 flags.DEFINE_string("directory", None, "Search directory; the same one resumes the search "
                     "(default: tuning/<stage name>-<tuner>).")
 flags.DEFINE_integer("epochs", None, "Most epochs per trial, Hyperband's max_epochs "
@@ -74,7 +74,14 @@ def _searchable_stage(stage_id):
 @flags.multi_flags_validator(["max_trials", "tuner"],
                              message="--max_trials=0 (no cap) is for --tuner=hyperband")
 def _trials_capped(values):
-    return values["max_trials"] > 0 or values["tuner"] == "hyperband"
+    return values["max_trials"] != 0 or values["tuner"] == "hyperband"
+
+
+def max_trials(given: int | None, tuner: str) -> int | None:
+    """The trial budget: ``given``, else 10; for Hyperband unset or 0 is None (no cap)."""
+    if tuner == "hyperband":
+        return given or None
+    return 10 if given is None else given
 
 
 def main(argv):
@@ -91,7 +98,7 @@ def main(argv):
         train_examples=FLAGS.train_examples, hyperband_factor=FLAGS.hyperband_factor)
     directory = FLAGS.directory or os.path.join("tuning", f"{stage.NAME}-{FLAGS.tuner}")
     try:
-        tuning.tune(settings, directory, max_trials=FLAGS.max_trials or None,
+        tuning.tune(settings, directory, max_trials=max_trials(FLAGS.max_trials, FLAGS.tuner),
                     data_dir=FLAGS.data_dir, overwrite=FLAGS.overwrite,
                     final_epochs=FLAGS.final_epochs, top=FLAGS.top, verbose=FLAGS.verbose,
                     max_consecutive_failures=FLAGS.max_consecutive_failures,
