@@ -181,7 +181,9 @@ class StageHyperModel(kt.HyperModel):
                             steps_per_epoch=batches, validation_data=val_ds,
                             callbacks=[*callbacks, early], verbose=self.verbose,
                             shuffle=False)  # the batches are already in their order
-        self.last = summarize(history.history, initial_epoch, early.stopped_epoch > 0)
+        # Not early.stopped_epoch: Keras sets it when patience runs out on the last epoch too.
+        stopped = len(history.epoch) < epochs - initial_epoch
+        self.last = summarize(history.history, initial_epoch, stopped)
         return self.last
 
 

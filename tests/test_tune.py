@@ -219,3 +219,15 @@ def test_hyperband_continues_a_trial_exactly_as_uninterrupted_training(small, tm
     assert again["best_epoch"] == continued["best_epoch"] == continued["last_epoch"]
     assert again["val_loss"] == continued["val_loss"]
     assert again["val_accuracy"] == continued["val_accuracy"]
+
+
+@pytest.mark.parametrize("epochs, ran, early", [(4, 2, True), (2, 2, False)])
+def test_a_trial_stops_early_only_when_it_runs_fewer_epochs(small, epochs, ran, early):
+    settings = tuning.Settings(stage="5", tuner="random", epochs=epochs, patience=1, seed=1)
+    hypermodel = tuning.StageHyperModel(registry.get("5"), settings, verbose=0)
+    hp = kt.HyperParameters()
+    hp.values["learning_rate"] = 0.0  # outside the space: nothing learns, nothing improves
+    data = tuning.SearchData(small.train, small.validation)
+    summary = hypermodel.fit(hp, hypermodel.build(hp), data)
+    assert (summary["epochs_run"], summary["best_epoch"]) == (ran, 1)
+    assert summary["stopped_early"] == early
