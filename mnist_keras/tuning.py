@@ -494,7 +494,7 @@ def report(stage: types.ModuleType, trials, settings: Settings, directory: str, 
     results = {"stage": settings.stage, "name": stage.NAME,
                "objective": f"{OBJECTIVE} (max) on the validation split",
                "validation_images": data_lib.VALIDATION_SIZE,
-               "settings": dataclasses.asdict(settings), "stopped_early": stopped,
+               "settings": dataclasses.asdict(settings), "search_stopped": stopped,
                "counts": count(records), "trials": records, "final": None,
                "export": None}
     path = os.path.join(directory, RESULTS_FILE)
