@@ -53,6 +53,10 @@ flags.DEFINE_boolean("export", False, "Export the best trial's final run "
 flags.DEFINE_string("export_root", "saved_models", "Where --export writes "
                     "<stage name>/<version>/.")
 flags.DEFINE_boolean("tflite", False, "With --export, also write model.tflite.")
+flags.DEFINE_enum("strategy", "default", ["default", "mirrored"], "tf.distribute strategy "
+                  "for every trial and the final run (keras-tuner's distribution_strategy).")
+flags.DEFINE_integer("cpu_devices", None, "Split the CPU into N logical devices (to run "
+                     "--strategy=mirrored without GPUs).", lower_bound=1)
 flags.DEFINE_integer("top", 10, "Trials in the printed table.", lower_bound=1)
 flags.DEFINE_integer("verbose", 2, "Progress within a trial: 0 none, 1 a Keras progress "
                      "bar, 2 a line per epoch.", lower_bound=0, upper_bound=2)
@@ -88,8 +92,14 @@ def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"unexpected arguments: {' '.join(argv[1:])}")
     # Imported after absl parsed the flags: bad flags fail fast, before TF loads.
-    from mnist_keras import data, tuning
+    from mnist_keras import data, distribute, tuning
 
+    try:
+        if FLAGS.cpu_devices:
+            distribute.split_cpu(FLAGS.cpu_devices)  # before TF starts up
+        strategy = distribute.make_strategy(FLAGS.strategy)
+    except distribute.StrategyError as e:
+        raise SystemExit(f"mnist_keras.tune: error: {e}") from None
     stage = registry.get(FLAGS.stage)
     settings = tuning.Settings(
         stage=FLAGS.stage, tuner=FLAGS.tuner,
@@ -103,7 +113,7 @@ def main(argv):
                     final_epochs=FLAGS.final_epochs, top=FLAGS.top, verbose=FLAGS.verbose,
                     max_consecutive_failures=FLAGS.max_consecutive_failures,
                     export_root=FLAGS.export_root if FLAGS.export else None,
-                    tflite=FLAGS.tflite)
+                    tflite=FLAGS.tflite, strategy=strategy)
     except (tuning.TuningError, data.DataError) as e:
         raise SystemExit(f"mnist_keras.tune: error: {e}") from None
 

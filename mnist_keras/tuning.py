@@ -37,9 +37,10 @@ import types
 
 import keras
 import keras_tuner as kt
+import tensorflow as tf
 
 from mnist_keras import data as data_lib
-from mnist_keras import registry, runs, train
+from mnist_keras import distribute, registry, runs, train
 from mnist_keras.nets import common
 
 OBJECTIVE = "val_accuracy"
@@ -150,7 +151,8 @@ class StageHyperModel(kt.HyperModel):
         return dataclasses.replace(self.stage.search_space(hp), seed=self.settings.seed)
 
     def build(self, hp: kt.HyperParameters) -> keras.Model:
-        hparams = self.hparams(hp)
+        # Under a trial's distribution_strategy, the settings Keras' fit can run there.
+        hparams = distribute.fit_settings(self.hparams(hp), tf.distribute.get_strategy())
         keras.utils.set_random_seed(hparams.seed)  # every trial starts from the same seed
         model = self.stage.build_model(hparams)
         # Built now (fit would build it the same), so that when Hyperband continues an
@@ -266,12 +268,14 @@ TUNERS = {"random": kt.RandomSearch, "hyperband": kt.Hyperband,
 
 def make_tuner(stage: types.ModuleType, settings: Settings, directory: str, *,
                max_trials: int | None, overwrite: bool = False, verbose: int = 2,
-               max_consecutive_failures: int = 3) -> kt.Tuner:
+               max_consecutive_failures: int = 3,
+               strategy: tf.distribute.Strategy | None = None) -> kt.Tuner:
     """A keras-tuner tuner for ``stage`` with its project in ``directory``/keras_tuner.
 
     Args:
       max_trials: trials in all, counting those of earlier runs in ``directory``. For
         Hyperband, a cap on its schedule; None runs the whole schedule.
+      strategy: keras-tuner builds and trains each trial's model under it.
     """
     base = TUNERS[settings.tuner]
     cls = type(f"Reporting{base.__name__}", (ReportingMixin, base), {})
@@ -279,7 +283,8 @@ def make_tuner(stage: types.ModuleType, settings: Settings, directory: str, *,
                   objective=kt.Objective(OBJECTIVE, "max"), seed=settings.seed,
                   directory=directory, project_name=PROJECT, overwrite=overwrite,
                   max_consecutive_failed_trials=NEVER,
-                  max_consecutive_failures=max_consecutive_failures)
+                  max_consecutive_failures=max_consecutive_failures,
+                  distribution_strategy=strategy)
     if settings.tuner == "hyperband":
         kwargs.update(max_epochs=settings.epochs, factor=settings.hyperband_factor)
     else:
@@ -389,8 +394,8 @@ def completed_run(run_dir: str, hp: common.Training) -> dict | None:
 
 
 def retrain_best(stage: types.ModuleType, best: dict, settings: Settings, directory: str,
-                 *, data_dir: str | None, epochs: int | None = None,
-                 verbose: int = 2) -> dict:
+                 *, data_dir: str | None, epochs: int | None = None, verbose: int = 2,
+                 strategy: tf.distribute.Strategy | None = None) -> dict:
     """Trains the best trial's hyperparameters with the stage's own setup; tests it once.
 
     The run goes to ``directory``/best_run through ``train.run``, so it prints the
@@ -404,7 +409,8 @@ def retrain_best(stage: types.ModuleType, best: dict, settings: Settings, direct
         mnist = data_lib.load(data_dir, full_train=hp.full_train,
                               train_examples=settings.train_examples)
         keras.utils.set_random_seed(hp.seed)  # as python -m mnist_keras seeds a run
-        metrics = train.run(stage, settings.stage, hp, mnist, run_dir, verbose=verbose)
+        metrics = train.run(stage, settings.stage, hp, mnist, run_dir, verbose=verbose,
+                            strategy=strategy)
     else:
         print(f"{run_dir} already holds this run; not training it again")
     return {"trial_id": best["trial_id"], "run_dir": run_dir,
@@ -447,11 +453,13 @@ def tune(settings: Settings, directory: str, *, max_trials: int | None,
          data_dir: str | None = None, overwrite: bool = False,
          final_epochs: int | None = None, top: int = 10, verbose: int = 2,
          max_consecutive_failures: int = 3, export_root: str | None = None,
-         tflite: bool = False) -> dict | None:
+         tflite: bool = False,
+         strategy: tf.distribute.Strategy | None = None) -> dict | None:
     """Searches, reports, and retrains the best: the whole of ``python -m mnist_keras.tune``.
 
     Args:
       export_root: if given, the final run is exported there with ``mnist_keras.export``.
+      strategy: every trial, and the final run, train under it (``mnist_keras.distribute``).
 
     Returns:
       What ``results.json`` holds; None on a distributed worker (the chief reports).
@@ -466,13 +474,13 @@ def tune(settings: Settings, directory: str, *, max_trials: int | None,
     data = None if who == "chief" else search_data(data_dir, settings.train_examples)
     tuner = make_tuner(stage, settings, directory, max_trials=max_trials,
                        overwrite=overwrite, verbose=verbose,
-                       max_consecutive_failures=max_consecutive_failures)
+                       max_consecutive_failures=max_consecutive_failures, strategy=strategy)
     stopped = run_search(tuner, data, verbose)
     if who == "worker":
         return worker_summary(tuner)
     return report(stage, tuner.oracle.trials.values(), settings, directory,
                   data_dir=data_dir, final_epochs=final_epochs, top=top, verbose=verbose,
-                  stopped=stopped, export_root=export_root, tflite=tflite)
+                  stopped=stopped, export_root=export_root, tflite=tflite, strategy=strategy)
 
 
 def worker_summary(tuner: kt.Tuner) -> None:
@@ -487,8 +495,8 @@ def worker_summary(tuner: kt.Tuner) -> None:
 
 def report(stage: types.ModuleType, trials, settings: Settings, directory: str, *,
            data_dir: str | None, final_epochs: int | None, top: int, verbose: int,
-           stopped: str | None, export_root: str | None = None,
-           tflite: bool = False) -> dict:
+           stopped: str | None, export_root: str | None = None, tflite: bool = False,
+           strategy: tf.distribute.Strategy | None = None) -> dict:
     """Prints and writes the table, then retrains and tests (and exports) the best."""
     records = trial_records(trials)
     results = {"stage": settings.stage, "name": stage.NAME,
@@ -505,7 +513,7 @@ def report(stage: types.ModuleType, trials, settings: Settings, directory: str, 
         raise TuningError(no_success(records, directory))
     results["final"] = retrain_best(stage, done[0], settings, directory,
                                     data_dir=data_dir, epochs=final_epochs,
-                                    verbose=verbose)
+                                    verbose=verbose, strategy=strategy)
     runs.write_json(path, results)
     print(final_line(results["final"]), flush=True)
     if export_root:

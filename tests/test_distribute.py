@@ -96,6 +96,19 @@ def test_two_workers_train_alike_and_only_the_chief_writes(tmp_path):
     assert chief["final_cost"] == pytest.approx(single["final_cost"], rel=1e-5)
 
 
+def test_tuner_trains_its_trials_under_a_strategy(tmp_path):
+    result = run_cli("mnist_keras.tune", "--stage=5", "--tuner=random", "--max_trials=1",
+                     "--epochs=1", "--final_epochs=1", "--train_examples=1000",
+                     "--strategy=mirrored", "--cpu_devices=2", f"--directory={tmp_path}",
+                     "--verbose=0")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "MirroredStrategy" in result.stderr  # TF logs the strategy it set up
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["counts"]["COMPLETED"] == 1
+    final = json.loads((tmp_path / "best_run" / "hparams.json").read_text())["hparams"]
+    assert (final["jit_compile"], final["steps_per_execution"]) == (False, 1)
+
+
 def test_strategy_needs_the_keras_api():
     result = run_cli("mnist_keras", "--api=v1", "--strategy=mirrored")
     assert result.returncode != 0 and "--strategy needs --api=keras" in result.stderr
