@@ -43,11 +43,9 @@ def search_space(hp: "kt.HyperParameters") -> HParams:
     space. With a fresh ``kt.HyperParameters()`` it returns ``HParams()``.
     """
     base = HParams()
-    width = hp.Choice("width", [128, 256, 512, 1024], default=base.hidden[0])
-    depth = hp.Int("depth", 1, 5, default=len(base.hidden))
     return dataclasses.replace(
         base,
-        hidden=(width,) * depth,
+        hidden=mlp.search_hidden(hp, base),
         dropout=hp.Float("dropout", 0.0, 0.6, step=0.1, default=base.dropout),
         bias_init=hp.Choice("bias_init", ["normal:1.0", "zeros"], default=base.bias_init),
         learning_rate=hp.Float("learning_rate", 1e-5, 1e-2, sampling="log",

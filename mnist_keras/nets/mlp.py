@@ -37,6 +37,18 @@ class HParams(common.Training):
     dropout: float = 0.0
 
 
+def search_hidden(hp, base: HParams) -> tuple[int, ...]:
+    """Equal-width hidden layers for keras-tuner: width and depth, defaulting to ``base``'s.
+
+    Args:
+      hp: a ``keras_tuner.HyperParameters``.
+      base: the stage's own hyperparameters (the defaults).
+    """
+    width = hp.Choice("width", [128, 256, 512, 1024], default=base.hidden[0])
+    depth = hp.Int("depth", 1, 5, default=len(base.hidden))
+    return (width,) * depth
+
+
 def build_model(hp: HParams) -> keras.Sequential:
     """The Keras model of ``hp``, compiled: input [None, 784] pixels, output logits."""
     layers = [keras.Input((IMAGE_SIZE,), name="pixels")]
