@@ -8,7 +8,9 @@ Writes ``<out>/ladder.md`` (the table), ``ladder.json`` (every run's numbers),
 (learning curves) and ``confusion.png`` (the best stage's confusion matrix). Each run is a
 normal run directory, ``<out>/runs/<stage>-<api>-seed<seed>/``: a finished one is read, not
 trained again, and an interrupted one resumes from its checkpoint, so an interrupted
-ladder continues where it stopped when started again with the same command.
+ladder continues where it stopped when started again with the same command. A ladder run
+in parts (``--stages=``/``--apis=``/``--seeds=`` per part) is reported as one with
+``--report_only``, which trains nothing and names the runs the plan has no results for.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ flags.DEFINE_integer("steps", None, "Override the step-mode stages' steps.", low
 flags.DEFINE_integer("train_examples", None, "Train on only the first N images.",
                      lower_bound=1)
 flags.DEFINE_string("data_dir", None, "MNIST IDX files (default: $MNIST_DATA_DIR, else tfds).")
+flags.DEFINE_bool("report_only", False, "Train nothing: report the plan's finished runs and "
+                  "list the missing ones in the report (for a ladder run in parts).")
 
 
 @flags.validator("stages")
@@ -69,11 +73,16 @@ def main(argv):
                                epochs=FLAGS.epochs, steps=FLAGS.steps)
     start = time.perf_counter()
     try:
-        records = [runner.run(step, len(plan), *item) for step, item in enumerate(plan, 1)]
+        found = [runner.run(step, len(plan), *item, train=not FLAGS.report_only)
+                 for step, item in enumerate(plan, 1)]
     except data.DataError as e:
         raise SystemExit(f"ladder: error: {e}") from None
+    records = [r for r in found if r is not None]
+    if not records:
+        raise SystemExit(f"ladder: error: no finished runs under {FLAGS.out}")
+    missing = [item for item, r in zip(plan, found) if r is None]
     command = "python -m mnist_keras.ladder " + shlex.join(sys.argv[1:])
-    ladder_lib.write_report(records, FLAGS.out, command, runner)
+    ladder_lib.write_report(records, FLAGS.out, command, runner, missing)
     print(f"ladder: {len(records)} runs, {(time.perf_counter() - start) / 60:.1f} min this "
           f"time; report in {os.path.join(FLAGS.out, 'ladder.md')}")
 

@@ -37,12 +37,19 @@ class Runner:
     def run_dir(self, stage, api: str, seed: int) -> str:
         return os.path.join(self.out, RUNS_DIR, f"{stage.NAME}-{api}-seed{seed}")
 
-    def run(self, step: int, total: int, stage_id: str, api: str, seed: int) -> dict:
-        """Trains one run unless it finished before; returns its record for the report."""
+    def run(self, step: int, total: int, stage_id: str, api: str, seed: int,
+            train: bool = True) -> dict | None:
+        """Trains one run unless it finished before; returns its record for the report.
+
+        With ``train=False`` an unfinished run is not trained and the result is None.
+        """
         stage = registry.get(stage_id)
         run_dir = self.run_dir(stage, api, seed)
         label = f"[{step}/{total}] stage {stage_id} ({stage.NAME}), {api}, seed {seed}"
         metrics = runs.read_json(os.path.join(run_dir, runs.METRICS_FILE))
+        if metrics is None and not train:
+            print(f"{label}: not run, listed as missing in the report", flush=True)
+            return None
         if metrics is None:
             print(f"{label}: training", flush=True)
             metrics = self._train(stage, stage_id, api, seed, run_dir)
@@ -66,12 +73,17 @@ class Runner:
         return trainer(stage, stage_id, hp, self.data(hp.full_train), run_dir, verbose=0)
 
 
-def write_report(records: list[dict], out: str, command: str, runner: Runner) -> None:
-    """ladder.json, ladder.md, ladder.png, curves/*.png and confusion.png under ``out``."""
+def write_report(records: list[dict], out: str, command: str, runner: Runner,
+                 missing: list[tuple[str, str, int]] = ()) -> None:
+    """ladder.json, ladder.md, ladder.png, curves/*.png and confusion.png under ``out``.
+
+    ``missing`` names the planned (stage, api, seed) runs that have no results.
+    """
     summary = report.summarize(records)
     machine = report.machine()
+    missing = [{"stage": s, "api": a, "seed": seed} for s, a, seed in missing]
     runs.write_json(os.path.join(out, "ladder.json"), {
-        "command": command, "machine": machine, "runs": records,
+        "command": command, "machine": machine, "runs": records, "missing": missing,
         "summary": [{k: v for k, v in row.items() if k != "runs"} for row in summary]})
     report.accuracy_chart(summary, os.path.join(out, "ladder.png"))
     os.makedirs(os.path.join(out, "curves"), exist_ok=True)
@@ -86,7 +98,7 @@ def write_report(records: list[dict], out: str, command: str, runner: Runner) ->
     best = max(summary, key=lambda row: row["accuracy_mean"])
     best_title = _confusion(best, runner, os.path.join(out, "confusion.png"))
     with open(os.path.join(out, "ladder.md"), "w") as f:
-        f.write(_markdown(summary, command, machine, best_title))
+        f.write(_markdown(summary, command, machine, best_title, missing))
 
 
 def _confusion(best: dict, runner: Runner, path: str) -> str:
@@ -104,8 +116,12 @@ def _confusion(best: dict, runner: Runner, path: str) -> str:
     return title
 
 
-def _markdown(summary: list[dict], command: str, machine: dict, best_title: str) -> str:
+def _markdown(summary: list[dict], command: str, machine: dict, best_title: str,
+              missing: list[dict]) -> str:
     seeds = max(len(row["runs"]) for row in summary)
+    if missing:
+        named = ", ".join(f"{m['stage']} {m['api']} seed {m['seed']}" for m in missing)
+        seeds = f"{seeds}, except where a cell says fewer; not run: {named}"
     return (f"# The ladder, measured\n\nCommand: `{command}`  \n"
             f"Machine: {machine['cpu']}, {machine['cores']} cores, Python "
             f"{machine['python']}  \nSeeds per stage and API: {seeds} (the text's seed, "

@@ -53,7 +53,10 @@ def summarize(runs: list[dict]) -> list[dict]:
 def _accuracy_cell(row: dict | None) -> str:
     if row is None:
         return "-"
-    cell = f"{row['accuracy_mean']:.4f} ± {row['accuracy_sd']:.4f}"
+    if len(row["runs"]) == 1:
+        cell = f"{row['accuracy_mean']:.4f} (1 seed)"
+    else:
+        cell = f"{row['accuracy_mean']:.4f} ± {row['accuracy_sd']:.4f}"
     if row["diverged"]:
         cell += f" (diverged {row['diverged']}/{len(row['runs'])})"
     return cell
