@@ -3,6 +3,7 @@
   python -m mnist_keras.predict --model=saved_models/stage8 digit.png photo.jpg
   python -m mnist_keras.predict --model=saved_models/stage8/1/model.tflite --json *.png
   python -m mnist_keras.predict --model=weights.npz batch.npy
+  python -m mnist_keras.predict --model=saved_models/stage8 --test_split   # accuracy
 
 Models: a SavedModel version directory (or its parent: the highest version is used, as
 TF Serving does), a ``.tflite`` file, or a ``.npz`` of Dense weights
@@ -14,6 +15,10 @@ Files: PNG, JPEG, GIF or BMP of any size, framed as MNIST was (``mnist_keras.ima
 are printed; a file that cannot be read is reported on stderr and the others are still
 predicted. Exit status: 0 when every file was predicted, 1 when any failed, 2 when the
 model could not be loaded.
+
+``--test_split`` predicts MNIST's 10,000 test images instead (from ``--data_dir`` or
+``$MNIST_DATA_DIR``) and prints the exported model's test accuracy, to check an export
+against the accuracy its run reported.
 """
 
 from __future__ import annotations
@@ -29,8 +34,9 @@ import numpy as np
 import tensorflow as tf
 from absl import app, flags
 
+from mnist_keras import data
 from mnist_keras import images as images_lib
-from mnist_keras.data import IMAGE_SIZE
+from mnist_keras.data import IMAGE_SIDE, IMAGE_SIZE
 
 TOP_K = 3
 BATCH = 1000  # images per model call; only memory, not results, depends on it
@@ -174,6 +180,12 @@ def predict_files(predictor: Predictor, paths: list[str], *,
     return results
 
 
+def test_accuracy(predictor: Predictor, split) -> float:
+    """The fraction of ``split`` (a :class:`mnist_keras.data.Split`) predicted right."""
+    images = split.images.reshape(-1, IMAGE_SIDE, IMAGE_SIDE)
+    return float(np.mean(np.argmax(probabilities(predictor, images), axis=1) == split.labels))
+
+
 def format_result(result: dict) -> str:
     """One line: ``name: digit  (top 3: 7 0.9812, 1 0.0102, 9 0.0031)`` or the error."""
     name = result["file"] + (f"[{result['index']}]" if "index" in result else "")
@@ -194,17 +206,41 @@ def _define_flags() -> None:
                       "The images' background: light (a dark digit on paper, inverted to "
                       "MNIST's light-on-dark), dark (used as is), auto (decided per image).")
     flags.DEFINE_bool("json", False, "Print one JSON document instead of lines.")
+    flags.DEFINE_bool("test_split", False, "Predict the 10,000 MNIST test images instead "
+                      "of files and print the test accuracy.")
+    flags.DEFINE_string("data_dir", None, "With --test_split: MNIST IDX files (default: "
+                        "$MNIST_DATA_DIR, else tfds).")
+
+
+def _print_test_accuracy(predictor: Predictor) -> int:
+    try:
+        test = data.load(FLAGS.data_dir).test
+    except data.DataError as e:
+        print(f"predict: error: {e}", file=sys.stderr)
+        return 1
+    accuracy = test_accuracy(predictor, test)
+    if FLAGS.json:
+        print(json.dumps({"model": FLAGS.model, "test_accuracy": accuracy,
+                          "images": len(test)}, indent=2))
+    else:
+        print(f"{FLAGS.model}: test accuracy {accuracy:.4f} on {len(test):,} images")
+    return 0
 
 
 def main(argv):
     paths = argv[1:]
-    if not paths:
-        raise app.UsageError("give one or more image files (PNG, JPEG, ...) or .npy batches")
+    if not paths and not FLAGS.test_split:
+        raise app.UsageError("give one or more image files (PNG, JPEG, ...) or .npy "
+                             "batches, or --test_split")
+    if paths and FLAGS.test_split:
+        raise app.UsageError("--test_split predicts the test images: give no files")
     try:
         predictor = load_predictor(FLAGS.model)
     except ModelError as e:
         print(f"predict: error: {e}", file=sys.stderr)
         return 2
+    if FLAGS.test_split:
+        return _print_test_accuracy(predictor)
     results = predict_files(predictor, paths, background=FLAGS.background)
     failed = [r for r in results if "error" in r]
     if FLAGS.json:

@@ -188,3 +188,17 @@ def test_cli_lines_and_exit_status(trained, files):
     assert result.returncode == 2
     assert "predict: error: /no/such/model: no such model file or directory" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_test_split_accuracy_is_the_models(mnist, trained):
+    model, version_dir, _ = trained
+    expected = np.mean(np.argmax(model.predict(mnist.test.images, verbose=0), axis=1)
+                       == mnist.test.labels)
+    for path in (version_dir, os.path.join(version_dir, "model.tflite")):
+        result = run_cli("mnist_keras.predict", f"--model={path}", "--test_split", "--json")
+        assert result.returncode == 0, result.stderr[-2000:]
+        out = json.loads(result.stdout)
+        assert out["images"] == 10000
+        assert out["test_accuracy"] == pytest.approx(expected, abs=2e-4)  # TFLite kernels may flip 1-2 near-ties
+    result = run_cli("mnist_keras.predict", f"--model={version_dir}", "--test_split", "x.png")
+    assert result.returncode != 0 and "give no files" in result.stderr
