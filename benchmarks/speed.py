@@ -3,6 +3,8 @@
   python benchmarks/speed.py                  # defaults of stage 8 and the experts' CNN
   python benchmarks/speed.py --levers         # also the levers the defaults were chosen by
   python benchmarks/speed.py --dropout        # Philox vs ThreeFry dropout masks under XLA
+  TF_ENABLE_ONEDNN_OPTS=0 python benchmarks/speed.py          # without oneDNN kernels
+  TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=2 python benchmarks/speed.py  # threads
 
 1. Measures this machine's float32 matmul GFLOP/s (2048x2048, median of 10, with and
    without XLA; the better is the peak).
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -91,8 +94,13 @@ LEVERS = {  # stage: the settings its defaults were chosen from
           dict(jit_compile=True, steps_per_execution=50)],
     "9": [dict(jit_compile=False, steps_per_execution=1),
           dict(jit_compile=True, steps_per_execution=20),
-          dict(jit_compile=False, steps_per_execution=20)],
+          dict(jit_compile=False, steps_per_execution=20),
+          dict(jit_compile=False, steps_per_execution=20, fused_adam=False)],
 }
+# Read by TF when it starts, so they are set in the environment of a whole run:
+#   TF_ENABLE_ONEDNN_OPTS=0 python benchmarks/speed.py
+ENV_LEVERS = ("TF_ENABLE_ONEDNN_OPTS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
+SHOWN = ("stage", "jit_compile", "steps_per_execution")  # columns; other changes go last
 
 
 def dropout_masks(repeats: int = 3) -> dict:
@@ -120,13 +128,20 @@ def dropout_masks(repeats: int = 3) -> dict:
 
 def report(rows: list[dict], peak: float) -> None:
     print(f"{'stage':>5} {'jit':>5} {'spe':>4} {'s/epoch':>8} {'images/s':>9} "
-          f"{'floor s':>8} {'x floor':>7}")
+          f"{'floor s':>8} {'x floor':>7}  other")
     for row in rows:
         floor = row["flops_per_image"] * BATCH_IMAGES / (peak * 1e9)
         row["floor_seconds"], row["ratio_to_floor"] = floor, row["seconds_per_epoch"] / floor
         print(f"{row['stage']:>5} {str(row['jit_compile']):>5} "
               f"{row['steps_per_execution']:>4} {row['seconds_per_epoch']:8.2f} "
-              f"{row['images_per_second']:9,.0f} {floor:8.2f} {row['ratio_to_floor']:7.2f}")
+              f"{row['images_per_second']:9,.0f} {floor:8.2f} {row['ratio_to_floor']:7.2f}  {_other(row)}")
+
+
+def _other(row: dict) -> str:
+    """The lever settings of a row beyond its stage, XLA and steps per execution."""
+    known = (*SHOWN, "seconds_per_epoch", "images_per_second", "flops_per_image",
+             "periods_timed", "floor_seconds", "ratio_to_floor")
+    return " ".join(f"{k}={v}" for k, v in row.items() if k not in known)
 
 
 def main(argv: list[str]) -> None:
@@ -139,6 +154,8 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--json", default=None, help="also write the numbers here")
     args = parser.parse_args(argv)
     mnist = data.load(args.data_dir)
+    env = {k: os.environ[k] for k in ENV_LEVERS if k in os.environ}
+    print("environment levers:", " ".join(f"{k}={v}" for k, v in env.items()) or "defaults")
     gflops = matmul_gflops()
     peak = max(gflops.values())
     print(f"matmul float32 2048x2048: {gflops['tf']:.0f} GFLOP/s (TF kernels), "
@@ -155,8 +172,8 @@ def main(argv: list[str]) -> None:
               f"threefry {masks['threefry']:.3f} s")
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"matmul_gflops": gflops, "rows": rows, "dropout_masks": masks}, f,
-                      indent=2)
+            json.dump({"environment": env, "matmul_gflops": gflops, "rows": rows,
+                       "dropout_masks": masks}, f, indent=2)
 
 
 if __name__ == "__main__":

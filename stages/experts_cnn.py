@@ -34,8 +34,9 @@ class HParams(cnn.HParams):
     batch_size: int = 50
     steps: int | None = 20000
     log_every: int = 100
-    # Measured on 2 CPU cores (s per 55,000 images): XLA 49.6, oneDNN kernels 38.6 with
-    # 20 steps per execution, 51.9 with 1. See benchmarks/speed.py.
+    # Measured on 2 CPU cores (s per 55,000 images, benchmarks/speed.py --levers): XLA
+    # 40.9; TF's oneDNN kernels 28-32 with 20 steps per execution, 32 with 1; Adam as
+    # one fused kernel per variable (Training.fused_adam) ~26.5 against ~30.
     jit_compile: bool = False
     steps_per_execution: int = 20
 
