@@ -100,7 +100,6 @@ LEVERS = {  # stage: the settings its defaults were chosen from
 # Read by TF when it starts, so they are set in the environment of a whole run:
 #   TF_ENABLE_ONEDNN_OPTS=0 python benchmarks/speed.py
 ENV_LEVERS = ("TF_ENABLE_ONEDNN_OPTS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
-SHOWN = ("stage", "jit_compile", "steps_per_execution")  # columns; other changes go last
 
 
 def dropout_masks(repeats: int = 3) -> dict:
@@ -134,14 +133,15 @@ def report(rows: list[dict], peak: float) -> None:
         row["floor_seconds"], row["ratio_to_floor"] = floor, row["seconds_per_epoch"] / floor
         print(f"{row['stage']:>5} {str(row['jit_compile']):>5} "
               f"{row['steps_per_execution']:>4} {row['seconds_per_epoch']:8.2f} "
-              f"{row['images_per_second']:9,.0f} {floor:8.2f} {row['ratio_to_floor']:7.2f}  {_other(row)}")
+              f"{row['images_per_second']:9,.0f} {floor:8.2f} {row['ratio_to_floor']:7.2f}"
+              f"  {_other(row)}")
 
 
 def _other(row: dict) -> str:
-    """The lever settings of a row beyond its stage, XLA and steps per execution."""
-    known = (*SHOWN, "seconds_per_epoch", "images_per_second", "flops_per_image",
-             "periods_timed", "floor_seconds", "ratio_to_floor")
-    return " ".join(f"{k}={v}" for k, v in row.items() if k not in known)
+    """The row's hyperparameter changes beyond the XLA and steps-per-execution columns."""
+    fields = {f.name for f in dataclasses.fields(registry.get(row["stage"]).HParams)}
+    other = fields - {"jit_compile", "steps_per_execution"}
+    return " ".join(f"{k}={v}" for k, v in row.items() if k in other)
 
 
 def main(argv: list[str]) -> None:

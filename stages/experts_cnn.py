@@ -34,9 +34,9 @@ class HParams(cnn.HParams):
     batch_size: int = 50
     steps: int | None = 20000
     log_every: int = 100
-    # Measured on 2 CPU cores (s per 55,000 images, benchmarks/speed.py --levers): XLA
-    # 40.9; TF's oneDNN kernels 28-32 with 20 steps per execution, 32 with 1; Adam as
-    # one fused kernel per variable (Training.fused_adam) ~26.5 against ~30.
+    # Measured on 2 CPU cores (s per 55,000 images, results/speed.json from
+    # benchmarks/speed.py --levers): XLA 42.9; TF's oneDNN kernels 28.4 with 20 steps
+    # per execution, 30.9 with 1; with Keras' Adam instead of Training.fused_adam 32.4.
     jit_compile: bool = False
     steps_per_execution: int = 20
 
