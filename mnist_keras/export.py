@@ -39,7 +39,7 @@ from absl import app, flags
 
 from mnist_keras import runs
 from mnist_keras.data import IMAGE_SIDE, IMAGE_SIZE, NUM_CLASSES
-from mnist_keras.nets import layers as _layers  # noqa: F401  (registers the Dropout layer)
+from mnist_keras.nets import layers as _layers  # noqa: F401  (registers the nets' Keras classes)
 
 EXPORT_ROOT = "saved_models"
 EXTRA_DIR = "assets.extra"  # TF Serving's convention for files beside the SavedModel

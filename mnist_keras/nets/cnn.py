@@ -53,7 +53,7 @@ def build_model(hp: HParams) -> keras.Sequential:
                keras.layers.Dense(hp.dense, activation="relu", **inits),
                nets_layers.Dropout(hp.dropout, rng_alg=common.dropout_rng(hp)),
                keras.layers.Dense(NUM_CLASSES, name="logits", **inits)]
-    return common.compile_model(keras.Sequential(layers, name="cnn"), hp)
+    return common.sequential(layers, "cnn", hp)
 
 
 def v1_logits(hp: HParams, x: tf.Tensor, keep_prob: tf.Tensor) -> tf.Tensor:

@@ -26,6 +26,7 @@ import keras
 import tensorflow as tf
 
 from mnist_keras.nets import optimizers
+from mnist_keras.nets import sequential as sequential_lib
 
 v1 = tf.compat.v1
 
@@ -54,6 +55,9 @@ class Training:
       fused_adam: where XLA does not compile the step, Adam updates each variable with
         TF's one fused kernel (``optimizers.FusedAdam``) instead of Keras' ten ops; the
         same formula, measured faster for the experts' CNN (``benchmarks/speed.py``).
+      xla_loop: where XLA compiles the step, run each execution's batches in one XLA
+        program (``sequential.Sequential``) rather than Keras' loop of one XLA launch per
+        batch; the same numbers, measured faster for stage 8 (``benchmarks/speed.py``).
     """
 
     optimizer: str = "sgd"
@@ -69,6 +73,7 @@ class Training:
     jit_compile: bool = True  # measured on 2 CPU cores: ~15% faster for the MLPs
     steps_per_execution: int = 50  # measured: ~20% faster than 1 for stage 8
     fused_adam: bool = True
+    xla_loop: bool = True
 
 
 def _parse(spec: str) -> tuple[str, float | None]:
@@ -151,6 +156,12 @@ def v1_loss(hp: Training, labels: tf.Tensor, logits: tf.Tensor) -> tf.Tensor:
 def dropout_rng(hp: Training) -> str:
     """The dropout masks' random-number algorithm: ThreeFry under XLA (see layers.Dropout)."""
     return "threefry" if hp.jit_compile else "auto_select"
+
+
+def sequential(layers: list, name: str, hp: Training) -> keras.Sequential:
+    """``layers`` as a ``keras.Sequential`` compiled for ``hp``: the XLA loop's or Keras'."""
+    model_class = sequential_lib.Sequential if hp.xla_loop else keras.Sequential
+    return compile_model(model_class(layers, name=name), hp)
 
 
 def compile_model(model: keras.Model, hp: Training) -> keras.Model:

@@ -63,7 +63,7 @@ def build_model(hp: HParams) -> keras.Sequential:
         NUM_CLASSES, name="logits",
         kernel_initializer=common.keras_initializer(hp.kernel_init),
         bias_initializer=common.keras_initializer(hp.bias_init)))
-    return common.compile_model(keras.Sequential(layers, name="mlp"), hp)
+    return common.sequential(layers, "mlp", hp)
 
 
 def v1_logits(hp: HParams, x: tf.Tensor, keep_prob: tf.Tensor) -> tf.Tensor:
