@@ -1,11 +1,15 @@
 """nets.sequential.Sequential trains exactly as keras.Sequential does, only in one XLA loop."""
 
 import dataclasses
+import os
+import subprocess
+import sys
 
 import keras
 import numpy as np
 import pytest
 
+import mnist_keras
 from mnist_keras import data as data_lib
 from mnist_keras.nets import common
 from mnist_keras.nets import sequential
@@ -70,3 +74,18 @@ def test_saves_and_loads_as_itself(tmp_path):
     model.save(tmp_path / "m.keras")
     assert type(keras.models.load_model(tmp_path / "m.keras")) is sequential.Sequential
 
+
+def _xla_flags_after_import(env_value):
+    env = {k: v for k, v in os.environ.items() if k != "XLA_FLAGS"}
+    if env_value is not None:
+        env["XLA_FLAGS"] = env_value
+    code = "import os, mnist_keras; print(os.environ['XLA_FLAGS'])"
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, check=True).stdout.strip()
+
+
+def test_xla_copy_flag_is_set_on_import_and_a_given_value_wins():
+    flag = mnist_keras.XLA_COPY_FLAG
+    assert _xla_flags_after_import(None) == f"{flag}=true"
+    assert _xla_flags_after_import("--xla_dump_to=/tmp/x") == f"--xla_dump_to=/tmp/x {flag}=true"
+    assert _xla_flags_after_import(f"{flag}=false") == f"{flag}=false"
