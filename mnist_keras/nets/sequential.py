@@ -12,16 +12,16 @@ class Sequential(keras.Sequential):
 
     Keras 3 runs ``steps_per_execution`` batches as a TF while loop that calls the
     XLA-compiled ``train_step`` once per batch: every batch pays a launch into XLA and
-    a turn of the TF executor, and XLA copies the weights that a step both reads and
-    rewrites. Compiled with ``jit_compile=True`` and ``steps_per_execution`` k > 1 on
-    one device, this model instead takes the execution's k batches from the iterator,
-    stacks them and runs Keras' own ``train_step`` over them in an XLA while loop. An
-    execution with fewer than k batches, or batches of unequal size (the last one of
-    an epoch that the batch size does not divide), takes its batches one by one as
-    Keras would. Same batches, steps, metrics and callbacks as Keras' loop, the same
-    numbers bit for bit (``tests/test_sequential.py``); faster where XLA compiles the
-    step (``benchmarks/speed.py --levers``). Anything else, ``train_on_batch`` included
-    (it passes a Python iterator, not a ``tf.data`` one), trains as Keras does.
+    a turn of the TF executor. Compiled with ``jit_compile=True`` and
+    ``steps_per_execution`` k > 1 on one device, this model instead takes the
+    execution's k batches from the iterator, stacks them and runs Keras' own
+    ``train_step`` over them in an XLA while loop. An execution with fewer than k
+    batches, or batches of unequal size (the last one of an epoch that the batch size
+    does not divide), trains its batches one by one, each one XLA launch. Same batches,
+    steps, metrics and callbacks as Keras' loop, the same numbers bit for bit
+    (``tests/test_sequential.py``); faster where XLA compiles the step
+    (``benchmarks/speed.py --levers``). Anything else, ``train_on_batch`` included (it
+    passes a Python iterator, not a ``tf.data`` one), trains as Keras does.
     """
 
     def _in_xla(self) -> bool:
@@ -47,36 +47,28 @@ class Sequential(keras.Sequential):
             tf.while_loop(lambda i: i < steps, body, [tf.constant(0)])
             return self.get_metrics_result()
 
-        def one_by_one(optionals):
-            for optional in optionals:
-                tf.cond(optional.has_value(),
-                        lambda o=optional: _no_output(one_step(o.get_value())), lambda: 0)
-            return self.get_metrics_result()
-
         @tf.function
-        def execution(iterator):
+        def fetch(iterator):  # a small graph: tracing the steps into it took seconds
             optionals = [iterator.get_next_as_optional() for _ in range(steps)]
             whole = tf.cond(optionals[-1].has_value(), lambda: _equal_sizes(optionals),
                             lambda: False)
-            logs = tf.cond(whole, lambda: all_steps(_stacked(optionals)),
-                           lambda: one_by_one(optionals))
-            return optionals[0].has_value(), logs
+            stacked = tf.cond(whole, lambda: _stacked(optionals),
+                              lambda: _empty(optionals[0].element_spec, steps))
+            return whole, stacked, optionals
 
         def train_function(iterator):
             if not isinstance(iterator, tf.data.Iterator):
                 return keras_function(iterator)
-            trained, logs = execution(iterator)
-            if not trained:  # the data has run out, as Keras' own loop signals it
+            whole, stacked, optionals = fetch(iterator)
+            if whole:
+                return all_steps(stacked)
+            present = [o for o in optionals if o.has_value()]  # the data has run out
+            if not present:  # as Keras' own loop signals it
                 raise StopIteration
-            return logs
+            return [one_step(o.get_value()) for o in present][-1]
 
         self.train_function = train_function
         return train_function
-
-
-def _no_output(logs) -> int:
-    del logs  # the step's logs are read once, after the execution
-    return 0
 
 
 def _sizes(optionals) -> list[tf.Tensor]:
@@ -93,3 +85,9 @@ def _stacked(optionals):
     """The batches' structure with each leaf stacked along a new first axis."""
     return keras.tree.map_structure(lambda *leaves: tf.stack(leaves),
                                     *[o.get_value() for o in optionals])
+
+
+def _empty(spec, steps: int):
+    """Zero-size stand-ins for the stacked batches (the branch that does not stack)."""
+    return keras.tree.map_structure(
+        lambda t: tf.zeros([steps, *[d or 0 for d in t.shape]], t.dtype), spec)
