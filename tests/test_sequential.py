@@ -13,7 +13,7 @@ import mnist_keras
 from mnist_keras import data as data_lib
 from mnist_keras.nets import common
 from mnist_keras.nets import sequential
-from stages import stage8
+from stages import experts_cnn, stage8
 
 HP = dataclasses.replace(stage8.HParams(), hidden=(64, 32))  # Adam, dropout, XLA
 
@@ -66,6 +66,12 @@ def test_keras_own_loop_without_xla():
     hp = dataclasses.replace(HP, jit_compile=False)
     assert not stage8.build_model(hp)._in_xla()
     assert not stage8.build_model(dataclasses.replace(HP, steps_per_execution=1))._in_xla()
+
+
+def test_convolutions_keep_keras_loop_even_under_xla():
+    # XLA's CPU backend emits convolution gradients in a while loop as plain loops.
+    hp = dataclasses.replace(experts_cnn.HParams(), jit_compile=True)
+    assert type(experts_cnn.build_model(hp)) is keras.Sequential
 
 
 def test_saves_and_loads_as_itself(tmp_path):

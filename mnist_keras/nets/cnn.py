@@ -29,6 +29,9 @@ class HParams(common.Training):
       dropout: rate before the readout layer (= 1 - keep_prob).
       kernel_init: initialiser spec for every weight.
       bias_init: initialiser spec for every bias.
+      xla_loop: off: inside an XLA while loop, XLA's CPU backend emits convolution
+        gradients as plain loops instead of its convolution kernels, ~30x slower than
+        one XLA launch per step (``benchmarks/speed.py --levers``).
     """
 
     filters: tuple[int, ...] = (32, 64)
@@ -37,6 +40,7 @@ class HParams(common.Training):
     dropout: float = 0.5
     kernel_init: str = "truncated_normal:0.1"
     bias_init: str = "constant:0.1"
+    xla_loop: bool = False
 
 
 def build_model(hp: HParams) -> keras.Sequential:
