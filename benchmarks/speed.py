@@ -1,19 +1,27 @@
-"""Training speed on this machine, against its own FLOP floor. Not part of the tests.
+"""Training speed on this machine, against its FLOP floor and its kernel floor. Not a test.
 
   python benchmarks/speed.py                  # defaults of stage 8 and the experts' CNN
   python benchmarks/speed.py --levers         # also the levers the defaults were chosen by
   python benchmarks/speed.py --dropout        # Philox vs ThreeFry dropout masks under XLA
+  python benchmarks/speed.py --kernels        # each model's kernel floor (see 4.)
   TF_ENABLE_ONEDNN_OPTS=0 python benchmarks/speed.py          # without oneDNN kernels
   TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=2 python benchmarks/speed.py  # threads
 
 1. Measures this machine's float32 matmul GFLOP/s (2048x2048, median of 10, with and
    without XLA; the better is the peak).
-2. Counts each model's training FLOPs per image from its layers: 2 per multiply-add
-   forward, and training = 3x forward (the backward pass is two more products per layer).
+2. Counts each model's training FLOPs per image from its layers: 2 per multiply-add;
+   each layer's forward product, weight gradient and input gradient, but for the first
+   layer's input gradient, which no step computes (the pixels need none).
    The FLOP floor of an epoch is its FLOPs at the measured peak.
 3. Times training through the product's own ``train.fit`` on the full 55,000 images:
    stage 8 by epochs, the CNN by 100-step periods; the first period (XLA compile and
    warm-up) is dropped and the median of the rest is reported.
+4. With ``--kernels``: the kernel floor of a training step. Every big kernel a step must
+   run (each Dense and Conv2D layer's forward product, its weight gradient and, but for
+   the first layer, its input gradient; each max-pool and its gradient; the Adam update
+   of every weight) is timed alone at the step's shapes, with TF's kernels and with XLA,
+   and the faster counts. Their sum is what a step costs with this machine's kernels even
+   if nothing else (activations, dropout, loss, bias gradients, scheduling) cost a thing.
 """
 
 from __future__ import annotations
@@ -32,6 +40,8 @@ import numpy as np
 import tensorflow as tf
 
 from mnist_keras import data, registry, train
+
+import kernel_floor  # beside this script
 
 BATCH_IMAGES = 55000  # one TF1 training epoch
 
@@ -53,15 +63,19 @@ def matmul_gflops(n: int = 2048, repeats: int = 10) -> dict:
 
 
 def training_flops_per_image(model: keras.Model) -> float:
-    """3x the forward FLOPs (2 per multiply-add) of the Dense and Conv2D layers."""
-    macs = 0
+    """Training FLOPs (2 per multiply-add) of the Dense and Conv2D layers, per image.
+
+    Each layer's forward product, weight gradient and input gradient cost the same; the
+    first layer's input (the pixels) needs no gradient, so it has two products, not three.
+    """
+    products = []
     for layer in model.layers:
         if isinstance(layer, keras.layers.Dense):
-            macs += int(np.prod(layer.kernel.shape))
+            products.append(int(np.prod(layer.kernel.shape)))
         elif isinstance(layer, keras.layers.Conv2D):
             height, width = layer.output.shape[1:3]
-            macs += height * width * int(np.prod(layer.kernel.shape))
-    return 3 * 2 * macs
+            products.append(height * width * int(np.prod(layer.kernel.shape)))
+    return 2 * (3 * sum(products) - products[0])
 
 
 def time_training(stage_id: str, mnist: data.Mnist, periods: int, **changes) -> dict:
@@ -91,15 +105,19 @@ def time_training(stage_id: str, mnist: data.Mnist, periods: int, **changes) -> 
 LEVERS = {  # stage: the settings its defaults were chosen from
     "8": [dict(jit_compile=False, steps_per_execution=1),
           dict(jit_compile=True, steps_per_execution=1),
-          dict(jit_compile=True, steps_per_execution=50)],
+          dict(jit_compile=True, steps_per_execution=50, xla_loop=False)],
     "9": [dict(jit_compile=False, steps_per_execution=1),
           dict(jit_compile=True, steps_per_execution=20),
+          # ~1 s a step: two 100-step periods, one timed
+          dict(jit_compile=True, steps_per_execution=20, xla_loop=True, periods=2),
           dict(jit_compile=False, steps_per_execution=20),
           dict(jit_compile=False, steps_per_execution=20, fused_adam=False)],
 }
 # Read by TF when it starts, so they are set in the environment of a whole run:
 #   TF_ENABLE_ONEDNN_OPTS=0 python benchmarks/speed.py
-ENV_LEVERS = ("TF_ENABLE_ONEDNN_OPTS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
+#   XLA_FLAGS=--xla_cpu_copy_insertion_use_region_analysis=false python benchmarks/speed.py
+ENV_LEVERS = ("TF_ENABLE_ONEDNN_OPTS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS",
+              "XLA_FLAGS")
 
 
 def dropout_masks(repeats: int = 3) -> dict:
@@ -125,16 +143,41 @@ def dropout_masks(repeats: int = 3) -> dict:
     return result
 
 
-def report(rows: list[dict], peak: float) -> None:
+def report(rows: list[dict], peak: float, floors: dict) -> None:
     print(f"{'stage':>5} {'jit':>5} {'spe':>4} {'s/epoch':>8} {'images/s':>9} "
-          f"{'floor s':>8} {'x floor':>7}  other")
+          f"{'floor s':>8} {'x floor':>7} {'kernel s':>8} {'x kern.':>7}  other")
     for row in rows:
         floor = row["flops_per_image"] * BATCH_IMAGES / (peak * 1e9)
         row["floor_seconds"], row["ratio_to_floor"] = floor, row["seconds_per_epoch"] / floor
+        kernels = floors.get(row["stage"], {}).get("seconds_per_epoch")
+        if kernels:
+            row["ratio_to_kernel_floor"] = row["seconds_per_epoch"] / kernels
         print(f"{row['stage']:>5} {str(row['jit_compile']):>5} "
               f"{row['steps_per_execution']:>4} {row['seconds_per_epoch']:8.2f} "
-              f"{row['images_per_second']:9,.0f} {floor:8.2f} {row['ratio_to_floor']:7.2f}"
+              f"{row['images_per_second']:9,.0f} {floor:8.2f} {row['ratio_to_floor']:7.2f} "
+              f"{kernels or float('nan'):8.2f} {row.get('ratio_to_kernel_floor', float('nan')):7.2f}"
               f"  {_other(row)}")
+
+
+def kernel_floors(stage_ids: list[str]) -> dict:
+    """Each stage's kernel floor (``kernel_floor.floor``), printed kernel by kernel."""
+    floors = {}
+    for stage_id in stage_ids:
+        stage = registry.get(stage_id)
+        hp = stage.HParams()
+        result = kernel_floor.floor(
+            lambda jit: stage.build_model(dataclasses.replace(hp, jit_compile=jit)),
+            hp.batch_size)
+        result["seconds_per_epoch"] = result["step_seconds"] * BATCH_IMAGES / hp.batch_size
+        print(f"kernel floor, stage {stage_id} (batch {hp.batch_size}), ms per step:")
+        print(f"  {'kernel':<52} {'TF':>7} {'XLA':>7} {'GFLOP/s':>8}")
+        for k in result["kernels"]:
+            rate = f"{k['flops'] / k['best'] / 1e9:8.0f}" if k["flops"] else ""
+            print(f"  {k['kernel']:<52} {k['tf'] * 1e3:7.3f} {k['xla'] * 1e3:7.3f} {rate}")
+        print(f"  sum of the faster: {result['step_seconds'] * 1e3:.2f} ms per step = "
+              f"{result['seconds_per_epoch']:.2f} s per {BATCH_IMAGES:,} images")
+        floors[stage_id] = result
+    return floors
 
 
 def _other(row: dict) -> str:
@@ -148,6 +191,7 @@ def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--levers", action="store_true", help="time the lever matrix too")
     parser.add_argument("--dropout", action="store_true", help="time dropout mask RNGs")
+    parser.add_argument("--kernels", action="store_true", help="each stage's kernel floor")
     parser.add_argument("--epochs", type=int, default=4, help="stage-8 epochs (1 dropped)")
     parser.add_argument("--periods", type=int, default=6, help="CNN 100-step periods")
     parser.add_argument("--data_dir", default=None, help="MNIST IDX files")
@@ -163,9 +207,10 @@ def main(argv: list[str]) -> None:
     configs = [("8", {}), ("9", {})]
     if args.levers:
         configs += [(s, c) for s, changes in LEVERS.items() for c in changes]
-    rows = [time_training(s, mnist, args.epochs if s == "8" else args.periods, **c)
-            for s, c in configs]
-    report(rows, peak)
+    floors = kernel_floors(["8", "9"]) if args.kernels else {}
+    rows = [time_training(s, mnist, **{"periods": args.epochs if s == "8" else args.periods,
+                                       **c}) for s, c in configs]
+    report(rows, peak, floors)
     masks = dropout_masks() if args.dropout else None
     if masks:
         print(f"dropout masks, one stage-8 epoch under XLA: philox {masks['philox']:.3f} s, "
@@ -173,7 +218,7 @@ def main(argv: list[str]) -> None:
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"environment": env, "matmul_gflops": gflops, "rows": rows,
-                       "dropout_masks": masks}, f, indent=2)
+                       "dropout_masks": masks, "kernel_floors": floors}, f, indent=2)
 
 
 if __name__ == "__main__":

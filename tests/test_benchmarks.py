@@ -1,0 +1,44 @@
+"""The speed benchmark counts what it says it counts (it is run by hand, not timed here)."""
+
+import sys
+
+import pytest
+import tensorflow as tf
+
+from conftest import REPO
+from stages import experts_cnn, stage0, stage8
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+import kernel_floor  # noqa: E402
+import speed  # noqa: E402
+
+
+@pytest.mark.parametrize("stage, flops", [
+    (stage0, 2 * 2 * 784 * 10),  # one layer: forward and weight gradient only
+    # 4x512: three products per layer but the first layer's input gradient
+    (stage8, 2 * (3 * (784 * 512 + 3 * 512 * 512 + 512 * 10) - 784 * 512)),
+    # conv 5x5x1x32 on 28x28, conv 5x5x32x64 on 14x14, dense 3136x1024, dense 1024x10
+    (experts_cnn, 2 * (3 * (28 * 28 * 800 + 14 * 14 * 800 * 64 + 3136 * 1024 + 10240)
+                       - 28 * 28 * 800)),
+])
+def test_training_flops_per_image(stage, flops):
+    assert speed.training_flops_per_image(stage.build_model()) == flops
+
+
+@pytest.mark.parametrize("stage, batch, count", [
+    (stage8, 100, 5 * 3 - 1),  # 5 Dense layers, 3 products each, but the pixels' gradient
+    (experts_cnn, 50, 2 + 1 + 3 + 1 + 3 + 3),  # conv, pool, conv, pool, dense, dense
+])
+def test_step_kernels_are_every_product_but_the_pixels_gradient(stage, batch, count):
+    model = stage.build_model()
+    kernels = kernel_floor.step_kernels(model, batch)
+    assert len(kernels) == count
+    assert sum(k.flops for k in kernels) == speed.training_flops_per_image(model) * batch
+
+
+@pytest.mark.parametrize("jit", [False, True])
+def test_kernel_timing_runs_the_kernel_every_time(jit):
+    # If the loop let a compiler hoist or drop the product, size would not matter.
+    small = kernel_floor.Kernel("small", tf.matmul, ((32, 32), (32, 32)))
+    big = kernel_floor.Kernel("big", tf.matmul, ((256, 256), (256, 256)))
+    assert kernel_floor.kernel_seconds(big, jit) > 4 * kernel_floor.kernel_seconds(small, jit)
