@@ -53,24 +53,26 @@ def period_line(hp: Training, period: int, record: dict) -> str:
 
 
 class PeriodLog(keras.callbacks.Callback):
-    """Prints the tutorial's line after each period and saves it in the history."""
+    """Prints the tutorial's line after each period and saves it in the history.
+
+    A period's ``seconds`` are its training alone: from its start to the end of its last
+    batch, so neither validation nor the checkpoint written after it count.
+    """
 
     def __init__(self, hp: Training, history: runs.History):
         super().__init__()
         self.hp, self.history = hp, history
-        self._start = self._train_seconds = None
+        self._start = self._end = None
 
     def on_epoch_begin(self, epoch, logs=None):
-        self._start, self._train_seconds = time.perf_counter(), None
+        self._start = self._end = time.perf_counter()
 
-    def on_test_begin(self, logs=None):  # validation inside fit: training time ends here
-        if self._train_seconds is None and self._start is not None:
-            self._train_seconds = time.perf_counter() - self._start
+    def on_train_batch_end(self, batch, logs=None):  # once per execution of batches
+        self._end = time.perf_counter()
 
     def on_epoch_end(self, epoch, logs=None):
-        seconds = self._train_seconds or time.perf_counter() - self._start
         record = {"epoch": epoch + 1, **{k: float(v) for k, v in (logs or {}).items()},
-                  "seconds": seconds}
+                  "seconds": self._end - self._start}
         print(period_line(self.hp, epoch + 1, record), flush=True)
         self.history.add(record)
 

@@ -89,3 +89,23 @@ def test_diverging_run_is_reported_not_raised(small, tmp_path):
     saved = json.loads((tmp_path / "metrics.json").read_text())  # strict JSON: null, not NaN
     assert saved["diverged"] is True and saved["final_cost"] is None
     assert 0.0 <= saved["test_accuracy"] < 0.5
+
+
+@pytest.mark.parametrize("validation", [False, True])
+def test_epoch_seconds_are_training_alone(small, tmp_path, monkeypatch, validation):
+    import time
+
+    def slow(original):
+        def wrapper(self, *args, **kwargs):
+            time.sleep(1.0)
+            return original(self, *args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(train.Checkpoint, "on_epoch_end", slow(train.Checkpoint.on_epoch_end))
+    hp = dataclasses.replace(stage5.HParams(), epochs=2)
+    data = small if validation else small.__class__(small.train, None, small.test,
+                                                     small.source)
+    history = train.fit(stage5.build_model(hp), hp, data, str(tmp_path), verbose=0)
+    # The second epoch's 20 batches take well under a second (the first compiles); each
+    # checkpoint takes a second.
+    assert history.epochs[1]["seconds"] < 0.5
