@@ -137,13 +137,6 @@ def learning_curves(histories: dict[str, list[dict]], title: str, path: str) -> 
     plt.close(fig)
 
 
-def confusion_matrix(labels: np.ndarray, predictions: np.ndarray) -> np.ndarray:
-    """counts[true, predicted] over 10 classes."""
-    counts = np.zeros((10, 10), dtype=np.int64)
-    np.add.at(counts, (labels, predictions), 1)
-    return counts
-
-
 def confusion_chart(counts: np.ndarray, title: str, path: str) -> None:
     """The confusion matrix as a heat map with its counts."""
     fig, ax = plt.subplots(figsize=(6, 5.4))

@@ -146,6 +146,13 @@ def score(logits: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
     return float(loss), float(np.mean(np.argmax(logits, axis=1) == labels))
 
 
+def confusion_matrix(labels: np.ndarray, predictions: np.ndarray) -> np.ndarray:
+    """counts[true, predicted] over 10 classes."""
+    counts = np.zeros((10, 10), dtype=np.int64)
+    np.add.at(counts, (labels, predictions), 1)
+    return counts
+
+
 def print_results(train_accuracy: float, test_accuracy: float, test: Split,
                   test_logits: np.ndarray) -> None:
     """The texts' closing lines, with one random test image's label and prediction."""
@@ -187,12 +194,19 @@ def fingerprint(weights: list[np.ndarray]) -> str:
 
 
 def metrics(stage_id: str, api: str, hp, data, history: list[dict], period_images: int, *,
-            model: keras.Model, train_accuracy: float, test_loss: float,
-            test_accuracy: float, wall_time_s: float) -> dict:
-    """The numbers of one finished run, as ``metrics.json`` holds them."""
+            model: keras.Model, train_accuracy: float, test_logits: np.ndarray,
+            wall_time_s: float) -> dict:
+    """The numbers of one finished run, as ``metrics.json`` holds them.
+
+    ``test_confusion`` (counts[true][predicted] on the test images) lets a report draw
+    the run's confusion matrix without its model file, which is not committed.
+    """
+    test_loss, test_accuracy = score(test_logits, data.test.labels)
+    predictions = np.argmax(test_logits, axis=1)
     return {"stage": stage_id, "api": api, "params": model.count_params(),
             "weights_sha256": fingerprint(model.get_weights()),
             "test_accuracy": test_accuracy, "test_loss": test_loss,
+            "test_confusion": confusion_matrix(data.test.labels, predictions).tolist(),
             "train_accuracy": train_accuracy,
             "final_cost": history[-1]["loss"] if history else None,
             "epochs": hp.epochs if hp.steps is None else None, "steps": hp.steps,

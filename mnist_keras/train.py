@@ -199,13 +199,13 @@ def run(stage, stage_id: str, hp: Training, data: data_lib.Mnist, run_dir: str, 
         model = local
     _, train_accuracy = runs.score(logits_of(model, data.train.images), data.train.labels)
     test_logits = logits_of(model, data.test.images)
-    test_loss, test_accuracy = runs.score(test_logits, data.test.labels)
+    _, test_accuracy = runs.score(test_logits, data.test.labels)
     runs.print_results(train_accuracy, test_accuracy, data.test, test_logits)
     save_model(model, os.path.join(run_dir, runs.MODEL_FILE))
     return runs.finish(run_dir, runs.metrics(
         stage_id, "keras", hp, data, history.epochs, period_images(hp, len(data.train)),
-        model=model, train_accuracy=train_accuracy, test_loss=test_loss,
-        test_accuracy=test_accuracy, wall_time_s=time.perf_counter() - start))
+        model=model, train_accuracy=train_accuracy, test_logits=test_logits,
+        wall_time_s=time.perf_counter() - start))
 
 
 def save_model(model: keras.Model, path: str) -> None:

@@ -174,12 +174,12 @@ def run(stage, stage_id: str, hp: common.Training, data: data_lib.Mnist, run_dir
         weights = get_weights(sess, g)
         g.final_saver.save(sess, os.path.join(run_dir, CHECKPOINT_DIR, "model.ckpt"))
     shutil.rmtree(os.path.join(run_dir, BACKUP_DIR), ignore_errors=True)  # run complete
-    test_loss, test_accuracy = runs.score(test_logits, data.test.labels)
+    _, test_accuracy = runs.score(test_logits, data.test.labels)
     runs.print_results(train_accuracy, test_accuracy, data.test, test_logits)
     model = stage.build_model(hp)  # the same weights in the Keras model, for export
     model.set_weights(weights)
     train.save_model(model, os.path.join(run_dir, runs.MODEL_FILE))
     return runs.finish(run_dir, runs.metrics(
         stage_id, "v1", hp, data, history.epochs, train.period_images(hp, len(data.train)),
-        model=model, train_accuracy=train_accuracy, test_loss=test_loss,
-        test_accuracy=test_accuracy, wall_time_s=time.perf_counter() - start))
+        model=model, train_accuracy=train_accuracy, test_logits=test_logits,
+        wall_time_s=time.perf_counter() - start))

@@ -53,6 +53,26 @@ def test_ladder_writes_the_report_and_resumes(tmp_path):
         tmp_path / "ladder.md").read_text()
     assert "(1 seed)" in (tmp_path / "ladder.md").read_text()
     assert len(json.loads((tmp_path / "ladder.json").read_text())["missing"]) == 4
+    for model in tmp_path.glob("runs/*/model.keras"):  # a clone has no model files
+        model.unlink()
+    (tmp_path / "confusion.png").unlink()
+    clone = run_cli(*args, "--report_only")
+    assert clone.returncode == 0, clone.stderr[-3000:]
+    assert (tmp_path / "confusion.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    for run in json.loads((tmp_path / "ladder.json").read_text())["runs"]:
+        counts = run["test_confusion"]  # drawn from these, kept in metrics.json
+        assert sum(map(sum, counts)) == 10000
+        assert sum(counts[i][i] for i in range(10)) == round(run["test_accuracy"] * 10000)
+
+
+def test_confusion_not_drawn_without_counts_or_model(tmp_path):
+    from mnist_keras import ladder_lib
+
+    best = {"stage": "9", "name": "experts_cnn", "api": "keras",
+            "runs": [{"seed": 1234, "run_dir": str(tmp_path)}]}
+    words = ladder_lib._confusion(best, runner=None, path=str(tmp_path / "c.png"))
+    assert "not drawn" in words and "![" not in words
+    assert not (tmp_path / "c.png").exists()
 
 
 def test_unknown_stage_is_refused():
