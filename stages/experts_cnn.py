@@ -35,8 +35,9 @@ class HParams(cnn.HParams):
     steps: int | None = 20000
     log_every: int = 100
     # Measured on 2 CPU cores (s per 55,000 images, results/speed.json from
-    # benchmarks/speed.py --levers): XLA 42.9; TF's oneDNN kernels 28.4 with 20 steps
-    # per execution, 30.9 with 1; with Keras' Adam instead of Training.fused_adam 32.4.
+    # benchmarks/speed.py --levers): XLA 38.9 (1,111 in one XLA loop: cnn.HParams); TF's
+    # oneDNN kernels 23.7 with 20 steps per execution, 26.2 with 1; with Keras' Adam
+    # instead of Training.fused_adam 27.9.
     jit_compile: bool = False
     steps_per_execution: int = 20
 

@@ -15,7 +15,7 @@ class FusedAdam(keras.optimizers.Adam):
     ``var -= lr * sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)``. Keras writes it as
     about ten separate ops per variable, each a pass over memory and a trip through the
     executor; outside XLA, which fuses them itself, that costs the experts' CNN ~4 ms of a
-    ~27 ms step on 2 CPU cores (``benchmarks/speed.py --levers``). Under a
+    ~25 ms step on 2 CPU cores (``benchmarks/speed.py --levers``). Under a
     ``tf.distribute`` strategy it falls back to Keras' own update, which knows how to
     write mirrored variables.
     """
