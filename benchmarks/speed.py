@@ -4,6 +4,7 @@
   python benchmarks/speed.py --levers         # also the levers the defaults were chosen by
   python benchmarks/speed.py --dropout        # Philox vs ThreeFry dropout masks under XLA
   python benchmarks/speed.py --kernels        # each model's kernel floor (see 4.)
+  python benchmarks/speed.py --paired         # variants against the defaults, interleaved (5.)
   TF_ENABLE_ONEDNN_OPTS=0 python benchmarks/speed.py          # without oneDNN kernels
   TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=2 python benchmarks/speed.py  # threads
 
@@ -22,6 +23,12 @@
    of every weight) is timed alone at the step's shapes, with TF's kernels and with XLA,
    and the faster counts. Their sum is what a step costs with this machine's kernels even
    if nothing else (activations, dropout, loss, bias gradients, scheduling) cost a thing.
+   A product that can be computed two ways (the dense input gradient as ``dy W^T`` or
+   ``(W dy^T)^T``) counts the faster.
+5. With ``--paired``: the variants of ``PAIRED`` and each stage's defaults, all built in
+   one process and trained by turns, one execution each in a random order, so that the
+   machine's drift hits all of them alike; each is reported as the median ratio of its
+   executions to the defaults' execution of the same round.
 """
 
 from __future__ import annotations
@@ -102,6 +109,64 @@ def time_training(stage_id: str, mnist: data.Mnist, periods: int, **changes) -> 
             "periods_timed": [round(s, 3) for s in seconds]}
 
 
+def time_paired(stage_id: str, mnist: data.Mnist, variants: list[dict],
+                seconds: float) -> list[dict]:
+    """ms per step of each variant, all trained in one process, executions interleaved.
+
+    The machine's speed drifts by tens of percent within a minute, so variants timed one
+    after another differ by when they ran. Here each round runs one execution
+    (``steps_per_execution`` batches) of every variant in a random order, for
+    ``seconds`` per variant in all; each execution is compared with the same round's
+    execution of ``variants[0]``, and the median of those ratios is reported.
+    """
+    stage = registry.get(stage_id)
+    runs = []
+    for changes in variants:
+        hp = dataclasses.replace(stage.HParams(), **changes)
+        keras.utils.set_random_seed(hp.seed)
+        model = stage.build_model(hp)
+        model.make_train_function()
+        batches = data.make_dataset(mnist.train, hp.batch_size, seed=hp.seed,
+                                    num_batches=len(mnist.train) // hp.batch_size)
+        runs.append((model, iter(batches.repeat())))
+    times = [[] for _ in variants]
+    for _ in range(3):  # compiles and warms up every variant
+        for model, batches in runs:
+            _execution_seconds(model, batches)
+    deadline = time.perf_counter() + seconds * len(variants)
+    while time.perf_counter() < deadline:
+        for i in np.random.permutation(len(variants)):
+            times[i].append(_execution_seconds(*runs[i]) / runs[i][0].steps_per_execution)
+    return [_paired_row(stage_id, changes, t, times[0], runs[0][0].steps_per_execution)
+            for changes, t in zip(variants, times)]
+
+
+def _execution_seconds(model: keras.Model, batches) -> float:
+    """Seconds of one call of the model's train function, results fetched."""
+    start = time.perf_counter()
+    logs = model.train_function(batches)
+    float(logs["loss"])  # waits for the execution
+    return time.perf_counter() - start
+
+
+def _paired_row(stage_id: str, changes: dict, times: list, base: list, spe: int) -> dict:
+    ratios = sorted(t / b for t, b in zip(times, base))
+    quartile = lambda q: ratios[round(q * (len(ratios) - 1))]
+    hp = dataclasses.replace(registry.get(stage_id).HParams(), **changes)
+    return {"stage": stage_id, **changes, "jit_compile": hp.jit_compile,
+            "steps_per_execution": hp.steps_per_execution, "executions": len(times),
+            "ms_per_step": 1e3 * statistics.median(times),
+            "seconds_per_epoch": statistics.median(times) * BATCH_IMAGES / hp.batch_size,
+            "ratio_to_default": statistics.median(ratios),
+            "ratio_quartiles": [quartile(0.25), quartile(0.75)]}
+
+
+PAIRED = {  # stage: variants timed against its defaults (the first), interleaved
+    "8": [{}, dict(xla_loop=False)],
+    "9": [{}, dict(transposed_gradient=False), dict(fused_adam=False)],
+}
+
+
 LEVERS = {  # stage: the settings its defaults were chosen from
     "8": [dict(jit_compile=False, steps_per_execution=1),
           dict(jit_compile=True, steps_per_execution=1),
@@ -159,6 +224,19 @@ def report(rows: list[dict], peak: float, floors: dict) -> None:
               f"  {_other(row)}")
 
 
+def report_paired(rows: list[dict]) -> None:
+    """Prints ``time_paired``'s rows: each variant against its stage's defaults."""
+    print("interleaved in one process; ratio: median of each execution over the same "
+          "round's execution of the defaults [quartiles]")
+    print(f"{'stage':>5} {'ms/step':>8} {'s/epoch':>8} {'ratio':>6} {'quartiles':>13} "
+          f"{'runs':>5}  variant")
+    for row in rows:
+        low, high = row["ratio_quartiles"]
+        print(f"{row['stage']:>5} {row['ms_per_step']:8.2f} {row['seconds_per_epoch']:8.2f} "
+              f"{row['ratio_to_default']:6.3f} {low:6.3f}-{high:.3f} {row['executions']:5d}  "
+              f"{_other(row) or 'defaults'}")
+
+
 def kernel_floors(stage_ids: list[str]) -> dict:
     """Each stage's kernel floor (``kernel_floor.floor``), printed kernel by kernel."""
     floors = {}
@@ -192,6 +270,10 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--levers", action="store_true", help="time the lever matrix too")
     parser.add_argument("--dropout", action="store_true", help="time dropout mask RNGs")
     parser.add_argument("--kernels", action="store_true", help="each stage's kernel floor")
+    parser.add_argument("--paired", action="store_true",
+                        help="time PAIRED's variants against the defaults, interleaved")
+    parser.add_argument("--paired_seconds", type=float, default=60,
+                        help="--paired: seconds of training per variant")
     parser.add_argument("--epochs", type=int, default=4, help="stage-8 epochs (1 dropped)")
     parser.add_argument("--periods", type=int, default=6, help="CNN 100-step periods")
     parser.add_argument("--data_dir", default=None, help="MNIST IDX files")
@@ -211,6 +293,11 @@ def main(argv: list[str]) -> None:
     rows = [time_training(s, mnist, **{"periods": args.epochs if s == "8" else args.periods,
                                        **c}) for s, c in configs]
     report(rows, peak, floors)
+    paired = []
+    if args.paired:
+        for stage_id, variants in PAIRED.items():
+            paired += time_paired(stage_id, mnist, variants, args.paired_seconds)
+        report_paired(paired)
     masks = dropout_masks() if args.dropout else None
     if masks:
         print(f"dropout masks, one stage-8 epoch under XLA: philox {masks['philox']:.3f} s, "
@@ -218,7 +305,8 @@ def main(argv: list[str]) -> None:
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"environment": env, "matmul_gflops": gflops, "rows": rows,
-                       "dropout_masks": masks, "kernel_floors": floors}, f, indent=2)
+                       "dropout_masks": masks, "kernel_floors": floors, "paired": paired},
+                      f, indent=2)
 
 
 if __name__ == "__main__":

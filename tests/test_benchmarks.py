@@ -32,8 +32,32 @@ def test_training_flops_per_image(stage, flops):
 def test_step_kernels_are_every_product_but_the_pixels_gradient(stage, batch, count):
     model = stage.build_model()
     kernels = kernel_floor.step_kernels(model, batch)
-    assert len(kernels) == count
-    assert sum(k.flops for k in kernels) == speed.training_flops_per_image(model) * batch
+    products = {k.product or k.name: k.flops for k in kernels}  # one flop count each
+    assert len(products) == count
+    assert sum(products.values()) == speed.training_flops_per_image(model) * batch
+    # every dense input gradient can also be taken as (W dy^T)^T: the same product
+    alternatives = [k for k in kernels if k.product]
+    assert len(alternatives) == len(kernels) - count == (4 if stage is stage8 else 2)
+    assert all(k.product in products for k in alternatives)
+
+
+def test_the_floor_counts_the_faster_way_of_a_product(monkeypatch):
+    seconds = {"a": 3.0, "b": 2.0, "b as (W dy^T)^T": 1.0}
+    monkeypatch.setattr(kernel_floor, "step_kernels", lambda model, batch: [
+        kernel_floor.Kernel("a", None, ()), kernel_floor.Kernel("b", None, ()),
+        kernel_floor.Kernel("b as (W dy^T)^T", None, (), product="b")])
+    monkeypatch.setattr(kernel_floor, "kernel_seconds", lambda k, jit: seconds[k.name])
+    monkeypatch.setattr(kernel_floor, "update_seconds", lambda model, jit: 0.5)
+    result = kernel_floor.floor(lambda jit: stage0.build_model(), 100)
+    assert result["step_seconds"] == 3.0 + 1.0 + 0.5
+
+
+def test_paired_timing_interleaves_every_variant(small):
+    rows = speed.time_paired("0", small, [{}, dict(xla_loop=False)], seconds=1.0)
+    assert [r.get("xla_loop") for r in rows] == [None, False]
+    assert rows[0]["executions"] == rows[1]["executions"] > 0  # one each per round
+    assert rows[0]["ratio_to_default"] == 1.0
+    assert rows[1]["ms_per_step"] > 0 and len(rows[1]["ratio_quartiles"]) == 2
 
 
 @pytest.mark.parametrize("jit", [False, True])

@@ -1,11 +1,15 @@
-"""The ThreeFry dropout is Keras' dropout with another random stream, nothing else."""
+"""Our layers are Keras' own computed another way: ThreeFry dropout masks, and a Dense
+whose input gradient takes its product in the other operand order."""
+
+import dataclasses
 
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
-from mnist_keras.nets.layers import Dropout
+from mnist_keras import registry
+from mnist_keras.nets.layers import Dense, Dropout
 
 
 @pytest.mark.parametrize("rng_alg", ["auto_select", "threefry"])
@@ -30,3 +34,59 @@ def test_saves_and_loads_in_a_keras_file(tmp_path):
     model.save(tmp_path / "m.keras")
     layer = keras.models.load_model(tmp_path / "m.keras").layers[0]
     assert isinstance(layer, Dropout) and (layer.rate, layer.rng_alg) == (0.25, "threefry")
+
+
+def _forward_and_gradients(layer, x):
+    """The layer's output and the gradients of a fixed loss w.r.t. x, kernel and bias."""
+    target = tf.constant(np.random.RandomState(2).rand(*layer.compute_output_shape(
+        x.shape)).astype("float32"))
+
+    @tf.function
+    def run(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = layer(x)
+            loss = tf.reduce_sum(y * target)
+        return [y, *tape.gradient(loss, [x, layer.kernel, layer.bias])]
+
+    return [t.numpy() for t in run(x)]
+
+
+@pytest.mark.parametrize("shape", [(50, 300), (4, 6, 300)])  # 3-D: Keras' own path
+def test_dense_is_keras_dense_bit_for_bit(shape):
+    x = tf.constant(np.random.RandomState(0).rand(*shape).astype("float32"))
+    results = []
+    for layer in (keras.layers.Dense(200, activation="relu"), Dense(200, activation="relu")):
+        layer.build(x.shape)
+        rng = np.random.RandomState(1)  # the same weights in both
+        layer.set_weights([rng.randn(300, 200).astype("float32"),
+                           rng.randn(200).astype("float32")])
+        results.append(_forward_and_gradients(layer, x))
+    for name, ours, theirs in zip(["output", "dx", "dW", "db"], *results):
+        np.testing.assert_array_equal(ours, theirs, err_msg=name)
+
+
+def test_dense_saves_and_loads_in_a_keras_file(tmp_path):
+    model = keras.Sequential([keras.Input((4,)), Dense(3, activation="relu")])
+    model.save(tmp_path / "m.keras")
+    layer = keras.models.load_model(tmp_path / "m.keras").layers[0]
+    assert type(layer) is Dense and layer.units == 3
+    np.testing.assert_array_equal(layer.get_weights()[0], model.layers[0].get_weights()[0])
+
+
+def test_the_cnn_trains_to_the_same_weights_either_way(small):
+    from mnist_keras import data
+
+    stage = registry.get("9")
+    weights = []
+    for transposed in (True, False):
+        hp = dataclasses.replace(stage.HParams(), transposed_gradient=transposed)
+        keras.utils.set_random_seed(hp.seed)
+        model = stage.build_model(hp)
+        wide = [layer for layer in model.layers if getattr(layer, "units", 0) == hp.dense]
+        assert len(wide) == 1 and (type(wide[0]) is Dense) == transposed  # 3136x1024
+        model.fit(data.make_dataset(small.train, hp.batch_size, seed=hp.seed,
+                                    num_batches=40), steps_per_epoch=40, verbose=0)
+        weights.append(model.get_weights())
+    for ours, theirs in zip(*weights):
+        np.testing.assert_array_equal(ours, theirs)

@@ -32,6 +32,9 @@ class HParams(common.Training):
       xla_loop: off: inside an XLA while loop, XLA's CPU backend emits convolution
         gradients as plain loops instead of its convolution kernels, ~30x slower than
         one XLA launch per step (``benchmarks/speed.py --levers``).
+      transposed_gradient: the dense layer takes its input gradient as ``(W dy^T)^T``
+        (``layers.Dense``), which TF's CPU kernels run faster for its wide kernel; the
+        same numbers bit for bit.
     """
 
     filters: tuple[int, ...] = (32, 64)
@@ -41,6 +44,7 @@ class HParams(common.Training):
     kernel_init: str = "truncated_normal:0.1"
     bias_init: str = "constant:0.1"
     xla_loop: bool = False
+    transposed_gradient: bool = True
 
 
 def build_model(hp: HParams) -> keras.Sequential:
@@ -53,8 +57,9 @@ def build_model(hp: HParams) -> keras.Sequential:
         layers += [keras.layers.Conv2D(filters, hp.kernel_size, padding="same",
                                        activation="relu", **inits),
                    keras.layers.MaxPooling2D(2, padding="same")]
+    dense = nets_layers.Dense if hp.transposed_gradient else keras.layers.Dense
     layers += [keras.layers.Flatten(),
-               keras.layers.Dense(hp.dense, activation="relu", **inits),
+               dense(hp.dense, activation="relu", **inits),
                nets_layers.Dropout(hp.dropout, rng_alg=common.dropout_rng(hp)),
                keras.layers.Dense(NUM_CLASSES, name="logits", **inits)]
     return common.sequential(layers, "cnn", hp)

@@ -37,3 +37,39 @@ class Dropout(keras.layers.Dropout):
 
     def get_config(self) -> dict:
         return {**super().get_config(), "rng_alg": self.rng_alg}
+
+
+@tf.custom_gradient
+def _matmul(x, kernel):
+    """``x @ kernel`` whose input gradient multiplies the kernel untransposed.
+
+    ``dy @ kernel^T`` and ``(kernel @ dy^T)^T`` are the same products, summed in the same
+    order (the same floats, bit for bit), but TF's oneDNN matmul takes a large
+    transposed right operand slowly: for the experts' CNN's 3136x1024 kernel at batch
+    50, 3.4 ms against 2.4 ms with the small [batch, units] gradient transposed instead
+    (``benchmarks/speed.py --paired``).
+    """
+    def grad(dy):
+        dx = tf.transpose(tf.matmul(kernel, dy, transpose_b=True))
+        return dx, tf.matmul(x, dy, transpose_a=True)
+
+    return tf.matmul(x, kernel), grad
+
+
+@keras.saving.register_keras_serializable(package="mnist_keras")
+class Dense(keras.layers.Dense):
+    """``keras.layers.Dense`` that takes its input gradient as ``(W dy^T)^T``.
+
+    The same layer, weights and numbers as Keras' (``tests/test_layers.py``); only the
+    backward product's operand order differs (see ``_matmul``), which TF's CPU kernels
+    run faster for a wide kernel. 2-D inputs only; anything else (and LoRA) takes
+    Keras' own path.
+    """
+
+    def call(self, inputs, training=None):
+        if len(inputs.shape) != 2 or self.lora_enabled:
+            return super().call(inputs, training=training)
+        x = _matmul(inputs, self.kernel)
+        if self.bias is not None:
+            x = keras.ops.add(x, self.bias)  # Keras' own: a BiasAdd, as in its Dense
+        return x if self.activation is None else self.activation(x)
