@@ -137,8 +137,7 @@ def time_paired(stage_id: str, mnist: data.Mnist, variants: list[dict],
     while time.perf_counter() < deadline:
         for i in np.random.permutation(len(variants)):
             times[i].append(_execution_seconds(*runs[i]) / runs[i][0].steps_per_execution)
-    return [_paired_row(stage_id, changes, t, times[0], runs[0][0].steps_per_execution)
-            for changes, t in zip(variants, times)]
+    return [_paired_row(stage_id, changes, t, times[0]) for changes, t in zip(variants, times)]
 
 
 def _execution_seconds(model: keras.Model, batches) -> float:
@@ -149,11 +148,13 @@ def _execution_seconds(model: keras.Model, batches) -> float:
     return time.perf_counter() - start
 
 
-def _paired_row(stage_id: str, changes: dict, times: list, base: list, spe: int) -> dict:
+def _paired_row(stage_id: str, changes: dict, times: list, base: list) -> dict:
+    """One variant's median ms per step and its paired ratios to the defaults."""
     ratios = sorted(t / b for t, b in zip(times, base))
     quartile = lambda q: ratios[round(q * (len(ratios) - 1))]
     hp = dataclasses.replace(registry.get(stage_id).HParams(), **changes)
-    return {"stage": stage_id, **changes, "jit_compile": hp.jit_compile,
+    variant = " ".join(f"{k}={v}" for k, v in changes.items()) or "defaults"
+    return {"stage": stage_id, **changes, "variant": variant, "jit_compile": hp.jit_compile,
             "steps_per_execution": hp.steps_per_execution, "executions": len(times),
             "ms_per_step": 1e3 * statistics.median(times),
             "seconds_per_epoch": statistics.median(times) * BATCH_IMAGES / hp.batch_size,
@@ -162,8 +163,11 @@ def _paired_row(stage_id: str, changes: dict, times: list, base: list, spe: int)
 
 
 PAIRED = {  # stage: variants timed against its defaults (the first), interleaved
-    "8": [{}, dict(xla_loop=False)],
-    "9": [{}, dict(transposed_gradient=False), dict(fused_adam=False)],
+    "8": [{}, dict(xla_loop=False), dict(steps_per_execution=1),
+          dict(jit_compile=False, steps_per_execution=1)],
+    # (the CNN's XLA variants are ~1.7x and ~40x slower: LEVERS)
+    "9": [{}, dict(transposed_gradient=False), dict(fused_adam=False),
+          dict(steps_per_execution=1)],
 }
 
 
@@ -234,7 +238,7 @@ def report_paired(rows: list[dict]) -> None:
         low, high = row["ratio_quartiles"]
         print(f"{row['stage']:>5} {row['ms_per_step']:8.2f} {row['seconds_per_epoch']:8.2f} "
               f"{row['ratio_to_default']:6.3f} {low:6.3f}-{high:.3f} {row['executions']:5d}  "
-              f"{_other(row) or 'defaults'}")
+              f"{row['variant']}")
 
 
 def kernel_floors(stage_ids: list[str]) -> dict:

@@ -53,8 +53,9 @@ def test_the_floor_counts_the_faster_way_of_a_product(monkeypatch):
 
 
 def test_paired_timing_interleaves_every_variant(small):
-    rows = speed.time_paired("0", small, [{}, dict(xla_loop=False)], seconds=1.0)
-    assert [r.get("xla_loop") for r in rows] == [None, False]
+    rows = speed.time_paired("0", small, [{}, dict(steps_per_execution=1)], seconds=1.0)
+    assert [r["variant"] for r in rows] == ["defaults", "steps_per_execution=1"]
+    assert [r["steps_per_execution"] for r in rows] == [50, 1]
     assert rows[0]["executions"] == rows[1]["executions"] > 0  # one each per round
     assert rows[0]["ratio_to_default"] == 1.0
     assert rows[1]["ms_per_step"] > 0 and len(rows[1]["ratio_quartiles"]) == 2

@@ -36,12 +36,11 @@ def test_saves_and_loads_in_a_keras_file(tmp_path):
     assert isinstance(layer, Dropout) and (layer.rate, layer.rng_alg) == (0.25, "threefry")
 
 
-def _forward_and_gradients(layer, x):
+def _forward_and_gradients(layer, x, eager):
     """The layer's output and the gradients of a fixed loss w.r.t. x, kernel and bias."""
     target = tf.constant(np.random.RandomState(2).rand(*layer.compute_output_shape(
         x.shape)).astype("float32"))
 
-    @tf.function
     def run(x):
         with tf.GradientTape() as tape:
             tape.watch(x)
@@ -49,11 +48,12 @@ def _forward_and_gradients(layer, x):
             loss = tf.reduce_sum(y * target)
         return [y, *tape.gradient(loss, [x, layer.kernel, layer.bias])]
 
-    return [t.numpy() for t in run(x)]
+    return [t.numpy() for t in (run if eager else tf.function(run))(x)]
 
 
+@pytest.mark.parametrize("eager", [False, True])
 @pytest.mark.parametrize("shape", [(50, 300), (4, 6, 300)])  # 3-D: Keras' own path
-def test_dense_is_keras_dense_bit_for_bit(shape):
+def test_dense_is_keras_dense_bit_for_bit(shape, eager):
     x = tf.constant(np.random.RandomState(0).rand(*shape).astype("float32"))
     results = []
     for layer in (keras.layers.Dense(200, activation="relu"), Dense(200, activation="relu")):
@@ -61,7 +61,7 @@ def test_dense_is_keras_dense_bit_for_bit(shape):
         rng = np.random.RandomState(1)  # the same weights in both
         layer.set_weights([rng.randn(300, 200).astype("float32"),
                            rng.randn(200).astype("float32")])
-        results.append(_forward_and_gradients(layer, x))
+        results.append(_forward_and_gradients(layer, x, eager))
     for name, ours, theirs in zip(["output", "dx", "dW", "db"], *results):
         np.testing.assert_array_equal(ours, theirs, err_msg=name)
 

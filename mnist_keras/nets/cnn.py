@@ -30,7 +30,7 @@ class HParams(common.Training):
       kernel_init: initialiser spec for every weight.
       bias_init: initialiser spec for every bias.
       xla_loop: off: inside an XLA while loop, XLA's CPU backend emits convolution
-        gradients as plain loops instead of its convolution kernels, ~30x slower than
+        gradients as plain loops instead of its convolution kernels, 25-30x slower than
         one XLA launch per step (``benchmarks/speed.py --levers``).
       transposed_gradient: the dense layer takes its input gradient as ``(W dy^T)^T``
         (``layers.Dense``), which TF's CPU kernels run faster for its wide kernel; the

@@ -70,9 +70,10 @@ class Training:
     batch_size: int = 100
     seed: int = 1234
     full_train: bool = False
-    # Measured on 2 CPU cores, stage 8, s per epoch (results/speed.json): no XLA, 1 step
-    # per call 4.05; XLA, 1 step 2.96; XLA, 50 steps in Keras' loop 2.39; in one XLA loop
-    # 2.14.
+    # Measured on 2 CPU cores, stage 8, against these defaults trained by turns in one
+    # process (time per step, results/speed-paired.json from benchmarks/speed.py
+    # --paired): no XLA, 1 step per call x2.20; XLA, 1 step x1.60; XLA, 50 steps in
+    # Keras' loop (xla_loop off) x1.11.
     jit_compile: bool = True
     steps_per_execution: int = 50
     fused_adam: bool = True

@@ -13,7 +13,7 @@ class Dropout(keras.layers.Dropout):
     The same layer: each unit kept with probability ``1 - rate`` and scaled by
     ``1 / (1 - rate)``; only the generator of the random stream differs. Keras draws its
     masks with Philox, which XLA's CPU backend generates slowly: measured here, Philox
-    masks cost 1.09 s per stage-8 epoch, ThreeFry masks 0.09 s
+    masks cost 1.54 s per stage-8 epoch, ThreeFry masks 0.14 s
     (``benchmarks/speed.py --dropout``). ThreeFry has no CPU kernel outside XLA, so the
     builders ask for it only in models compiled with ``jit_compile=True``.
 
@@ -46,8 +46,8 @@ def _matmul(x, kernel):
     ``dy @ kernel^T`` and ``(kernel @ dy^T)^T`` are the same products, summed in the same
     order (the same floats, bit for bit), but TF's oneDNN matmul takes a large
     transposed right operand slowly: for the experts' CNN's 3136x1024 kernel at batch
-    50, 3.4 ms against 2.4 ms with the small [batch, units] gradient transposed instead
-    (``benchmarks/speed.py --paired``).
+    50, 3.1 ms against 2.4 ms with the small [batch, units] gradient transposed instead
+    (``benchmarks/speed.py --kernels``); the whole step, 3% (``--paired``).
     """
     def grad(dy):
         dx = tf.transpose(tf.matmul(kernel, dy, transpose_b=True))
@@ -69,7 +69,9 @@ class Dense(keras.layers.Dense):
     def call(self, inputs, training=None):
         if len(inputs.shape) != 2 or self.lora_enabled:
             return super().call(inputs, training=training)
-        x = _matmul(inputs, self.kernel)
+        # The kernel's value, read here: a variable read inside a custom gradient's
+        # function would need the gradient to take it, eagerly.
+        x = _matmul(inputs, tf.convert_to_tensor(self.kernel))
         if self.bias is not None:
             x = keras.ops.add(x, self.bias)  # Keras' own: a BiasAdd, as in its Dense
         return x if self.activation is None else self.activation(x)
