@@ -120,9 +120,9 @@ def time_paired(stage_id: str, mnist: data.Mnist, variants: list[dict],
     execution of ``variants[0]``, and the median of those ratios is reported.
     """
     stage = registry.get(stage_id)
+    hps = [dataclasses.replace(stage.HParams(), **changes) for changes in variants]
     runs = []
-    for changes in variants:
-        hp = dataclasses.replace(stage.HParams(), **changes)
+    for hp in hps:
         keras.utils.set_random_seed(hp.seed)
         model = stage.build_model(hp)
         model.make_train_function()
@@ -137,7 +137,8 @@ def time_paired(stage_id: str, mnist: data.Mnist, variants: list[dict],
     while time.perf_counter() < deadline:
         for i in np.random.permutation(len(variants)):
             times[i].append(_execution_seconds(*runs[i]) / runs[i][0].steps_per_execution)
-    return [_paired_row(stage_id, changes, t, times[0]) for changes, t in zip(variants, times)]
+    return [_paired_row(stage_id, changes, hp, t, times[0])
+            for changes, hp, t in zip(variants, hps, times)]
 
 
 def _execution_seconds(model: keras.Model, batches) -> float:
@@ -148,11 +149,10 @@ def _execution_seconds(model: keras.Model, batches) -> float:
     return time.perf_counter() - start
 
 
-def _paired_row(stage_id: str, changes: dict, times: list, base: list) -> dict:
+def _paired_row(stage_id: str, changes: dict, hp, times: list, base: list) -> dict:
     """One variant's median ms per step and its paired ratios to the defaults."""
     ratios = sorted(t / b for t, b in zip(times, base))
     quartile = lambda q: ratios[round(q * (len(ratios) - 1))]
-    hp = dataclasses.replace(registry.get(stage_id).HParams(), **changes)
     variant = " ".join(f"{k}={v}" for k, v in changes.items()) or "defaults"
     return {"stage": stage_id, **changes, "variant": variant, "jit_compile": hp.jit_compile,
             "steps_per_execution": hp.steps_per_execution, "executions": len(times),

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from mnist_keras import registry
+from mnist_keras import data, registry
 from mnist_keras.nets.layers import Dense, Dropout
 
 
@@ -75,8 +75,6 @@ def test_dense_saves_and_loads_in_a_keras_file(tmp_path):
 
 
 def test_the_cnn_trains_to_the_same_weights_either_way(small):
-    from mnist_keras import data
-
     stage = registry.get("9")
     weights = []
     for transposed in (True, False):

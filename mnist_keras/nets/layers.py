@@ -39,19 +39,23 @@ class Dropout(keras.layers.Dropout):
         return {**super().get_config(), "rng_alg": self.rng_alg}
 
 
+def input_gradient(dy, kernel):
+    """``dy @ kernel^T``, taken as ``(kernel @ dy^T)^T``.
+
+    The same products, summed in the same order (the same floats, bit for bit), but
+    TF's oneDNN matmul takes a large transposed right operand slowly: for the experts'
+    CNN's 3136x1024 kernel at batch 50, 3.1 ms against 2.4 ms with the small
+    [batch, units] gradient transposed instead (``benchmarks/speed.py --kernels``); the
+    whole step, 3% (``--paired``).
+    """
+    return tf.transpose(tf.matmul(kernel, dy, transpose_b=True))
+
+
 @tf.custom_gradient
 def _matmul(x, kernel):
-    """``x @ kernel`` whose input gradient multiplies the kernel untransposed.
-
-    ``dy @ kernel^T`` and ``(kernel @ dy^T)^T`` are the same products, summed in the same
-    order (the same floats, bit for bit), but TF's oneDNN matmul takes a large
-    transposed right operand slowly: for the experts' CNN's 3136x1024 kernel at batch
-    50, 3.1 ms against 2.4 ms with the small [batch, units] gradient transposed instead
-    (``benchmarks/speed.py --kernels``); the whole step, 3% (``--paired``).
-    """
+    """``x @ kernel`` whose input gradient is :func:`input_gradient`."""
     def grad(dy):
-        dx = tf.transpose(tf.matmul(kernel, dy, transpose_b=True))
-        return dx, tf.matmul(x, dy, transpose_a=True)
+        return input_gradient(dy, kernel), tf.matmul(x, dy, transpose_a=True)
 
     return tf.matmul(x, kernel), grad
 
