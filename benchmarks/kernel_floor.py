@@ -23,7 +23,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from mnist_keras.nets import layers as nets_layers
+from mnist_keras.execution.fast_layers import input_gradient
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,7 +46,7 @@ def _dense(layer, batch: int, first: bool) -> list[Kernel]:
     if not first:
         name = f"{layer.name} input gradient"
         kernels += [Kernel(name, _input_gradient, (dy, w), flops),
-                    Kernel(f"{name} as (W dy^T)^T", nets_layers.input_gradient, (dy, w),
+                    Kernel(f"{name} as (W dy^T)^T", input_gradient, (dy, w),
                            flops, product=name)]
     return kernels
 

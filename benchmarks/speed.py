@@ -14,7 +14,8 @@
    each layer's forward product, weight gradient and input gradient, but for the first
    layer's input gradient, which no step computes (the pixels need none).
    The FLOP floor of an epoch is its FLOPs at the measured peak.
-3. Times training through the product's own ``train.fit`` on the full 55,000 images:
+3. Times training through the product's own ``keras_train.fit_periods`` on the full
+   55,000 images:
    stage 8 by epochs, the CNN by 100-step periods; the first period (XLA compile and
    warm-up) is dropped and the median of the rest is reported.
 4. With ``--kernels``: the kernel floor of a training step. Every big kernel a step must
@@ -25,6 +26,9 @@
    if nothing else (activations, dropout, loss, bias gradients, scheduling) cost a thing.
    A product that can be computed two ways (the dense input gradient as ``dy W^T`` or
    ``(W dy^T)^T``) counts the faster.
+Levers and variants are changes to the model family's ``Execution``
+(``mnist_keras/execution/settings.py``): the stage's model and numbers stay its own.
+
 5. With ``--paired``: the variants of ``PAIRED`` and each stage's defaults, all built in
    one process and trained by turns, one execution each in a random order, so that the
    machine's drift hits all of them alike; each is reported as the median ratio of its
@@ -46,7 +50,12 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from mnist_keras import data, registry, train
+from mnist_keras import nets, registry
+from mnist_keras.data import mnist as mnist_lib
+from mnist_keras.data import pipeline
+from mnist_keras.execution import settings
+from mnist_keras.training import keras_train, loop
+from mnist_keras.training.run_dir import RunDir
 
 import kernel_floor  # beside this script
 
@@ -85,31 +94,45 @@ def training_flops_per_image(model: keras.Model) -> float:
     return 2 * (3 * sum(products) - products[0])
 
 
-def time_training(stage_id: str, mnist: data.Mnist, periods: int, **changes) -> dict:
-    """Seconds per 55,000 images through ``train.fit``: median of periods 2..n."""
+def execution_of(stage_id: str, **changes) -> settings.Execution:
+    """The stage family's execution with ``changes`` (a lever or a variant)."""
+    family = nets.family(registry.get(stage_id).HParams()).FAMILY
+    return dataclasses.replace(settings.for_family(family), **changes)
+
+
+def build(stage_id: str, execution: settings.Execution):
+    """(hyperparameters, the stage's model built for ``execution``), seeded."""
     stage = registry.get(stage_id)
-    hp = dataclasses.replace(stage.HParams(), **changes)
+    hp = stage.HParams()
+    keras.utils.set_random_seed(hp.seed)
+    with settings.scope(execution):
+        return hp, stage.build_model(hp)
+
+
+def time_training(stage_id: str, mnist: mnist_lib.Mnist, periods: int, **changes) -> dict:
+    """Seconds per 55,000 images through ``keras_train.fit_periods``: median of periods
+    2..n."""
+    execution = execution_of(stage_id, **changes)
+    hp, model = build(stage_id, execution)
     if hp.steps is None:
         hp = dataclasses.replace(hp, epochs=periods)
     else:
         hp = dataclasses.replace(hp, steps=periods * hp.log_every)
-    keras.utils.set_random_seed(hp.seed)
-    model = stage.build_model(hp)
     mnist = dataclasses.replace(mnist, validation=None)  # time training alone
-    with tempfile.TemporaryDirectory() as run_dir:
-        history = train.fit(model, hp, mnist, run_dir, verbose=0)
+    with tempfile.TemporaryDirectory() as path, RunDir(path) as run_dir:
+        history = keras_train.fit_periods(model, hp, mnist, run_dir, verbose=0)
     seconds = [e["seconds"] for e in history.epochs][1:]
     per_period = statistics.median(seconds)
-    images = train.period_images(hp, len(mnist.train))
-    return {"stage": stage_id, **changes, "jit_compile": hp.jit_compile,
-            "steps_per_execution": hp.steps_per_execution,
+    images = loop.period_images(hp, len(mnist.train))
+    return {"stage": stage_id, **changes, "jit_compile": execution.jit_compile,
+            "steps_per_execution": execution.steps_per_execution,
             "seconds_per_epoch": per_period * BATCH_IMAGES / images,
             "images_per_second": images / per_period,
             "flops_per_image": training_flops_per_image(model),
             "periods_timed": [round(s, 3) for s in seconds]}
 
 
-def time_paired(stage_id: str, mnist: data.Mnist, variants: list[dict],
+def time_paired(stage_id: str, mnist: mnist_lib.Mnist, variants: list[dict],
                 seconds: float) -> list[dict]:
     """ms per step of each variant, all trained in one process, executions interleaved.
 
@@ -119,15 +142,13 @@ def time_paired(stage_id: str, mnist: data.Mnist, variants: list[dict],
     ``seconds`` per variant in all; each execution is compared with the same round's
     execution of ``variants[0]``, and the median of those ratios is reported.
     """
-    stage = registry.get(stage_id)
-    hps = [dataclasses.replace(stage.HParams(), **changes) for changes in variants]
+    executions = [execution_of(stage_id, **changes) for changes in variants]
     runs = []
-    for hp in hps:
-        keras.utils.set_random_seed(hp.seed)
-        model = stage.build_model(hp)
+    for execution in executions:
+        hp, model = build(stage_id, execution)
         model.make_train_function()
-        batches = data.make_dataset(mnist.train, hp.batch_size, seed=hp.seed,
-                                    num_batches=len(mnist.train) // hp.batch_size)
+        batches = pipeline.make_dataset(mnist.train, hp.batch_size, seed=hp.seed,
+                                        num_batches=len(mnist.train) // hp.batch_size)
         runs.append((model, iter(batches.repeat())))
     times = [[] for _ in variants]
     for _ in range(3):  # compiles and warms up every variant
@@ -137,8 +158,9 @@ def time_paired(stage_id: str, mnist: data.Mnist, variants: list[dict],
     while time.perf_counter() < deadline:
         for i in np.random.permutation(len(variants)):
             times[i].append(_execution_seconds(*runs[i]) / runs[i][0].steps_per_execution)
-    return [_paired_row(stage_id, changes, hp, t, times[0])
-            for changes, hp, t in zip(variants, hps, times)]
+    batch = registry.get(stage_id).HParams().batch_size
+    return [_paired_row(stage_id, changes, execution, batch, t, times[0])
+            for changes, execution, t in zip(variants, executions, times)]
 
 
 def _execution_seconds(model: keras.Model, batches) -> float:
@@ -149,22 +171,25 @@ def _execution_seconds(model: keras.Model, batches) -> float:
     return time.perf_counter() - start
 
 
-def _paired_row(stage_id: str, changes: dict, hp, times: list, base: list) -> dict:
+def _paired_row(stage_id: str, changes: dict, execution: settings.Execution, batch: int,
+                times: list, base: list) -> dict:
     """One variant's median ms per step and its paired ratios to the defaults."""
     ratios = sorted(t / b for t, b in zip(times, base))
     quartile = lambda q: ratios[round(q * (len(ratios) - 1))]
     variant = " ".join(f"{k}={v}" for k, v in changes.items()) or "defaults"
-    return {"stage": stage_id, **changes, "variant": variant, "jit_compile": hp.jit_compile,
-            "steps_per_execution": hp.steps_per_execution, "executions": len(times),
+    return {"stage": stage_id, **changes, "variant": variant,
+            "jit_compile": execution.jit_compile,
+            "steps_per_execution": execution.steps_per_execution, "executions": len(times),
             "ms_per_step": 1e3 * statistics.median(times),
-            "seconds_per_epoch": statistics.median(times) * BATCH_IMAGES / hp.batch_size,
+            "seconds_per_epoch": statistics.median(times) * BATCH_IMAGES / batch,
             "ratio_to_default": statistics.median(ratios),
             "ratio_quartiles": [quartile(0.25), quartile(0.75)]}
 
 
+NO_XLA = dict(jit_compile=False, xla_loop=False, threefry_dropout=False)
 PAIRED = {  # stage: variants timed against its defaults (the first), interleaved
     "8": [{}, dict(xla_loop=False), dict(steps_per_execution=1),
-          dict(jit_compile=False, steps_per_execution=1)],
+          dict(NO_XLA, steps_per_execution=1)],
     # (the CNN's XLA variants are ~1.7x and ~40x slower: LEVERS)
     "9": [{}, dict(transposed_gradient=False), dict(fused_adam=False),
           dict(steps_per_execution=1)],
@@ -172,7 +197,7 @@ PAIRED = {  # stage: variants timed against its defaults (the first), interleave
 
 
 LEVERS = {  # stage: the settings its defaults were chosen from
-    "8": [dict(jit_compile=False, steps_per_execution=1),
+    "8": [dict(NO_XLA, steps_per_execution=1),
           dict(jit_compile=True, steps_per_execution=1),
           dict(jit_compile=True, steps_per_execution=50, xla_loop=False)],
     "9": [dict(jit_compile=False, steps_per_execution=1),
@@ -245,11 +270,10 @@ def kernel_floors(stage_ids: list[str]) -> dict:
     """Each stage's kernel floor (``kernel_floor.floor``), printed kernel by kernel."""
     floors = {}
     for stage_id in stage_ids:
-        stage = registry.get(stage_id)
-        hp = stage.HParams()
+        hp = registry.get(stage_id).HParams()
         result = kernel_floor.floor(
-            lambda jit: stage.build_model(dataclasses.replace(hp, jit_compile=jit)),
-            hp.batch_size)
+            lambda jit: build(stage_id, execution_of(
+                stage_id, **(dict(jit_compile=True) if jit else NO_XLA)))[1], hp.batch_size)
         result["seconds_per_epoch"] = result["step_seconds"] * BATCH_IMAGES / hp.batch_size
         print(f"kernel floor, stage {stage_id} (batch {hp.batch_size}), ms per step:")
         print(f"  {'kernel':<52} {'TF':>7} {'XLA':>7} {'GFLOP/s':>8}")
@@ -263,8 +287,8 @@ def kernel_floors(stage_ids: list[str]) -> dict:
 
 
 def _other(row: dict) -> str:
-    """The row's hyperparameter changes beyond the XLA and steps-per-execution columns."""
-    fields = {f.name for f in dataclasses.fields(registry.get(row["stage"]).HParams)}
+    """The row's execution changes beyond the XLA and steps-per-execution columns."""
+    fields = {f.name for f in dataclasses.fields(settings.Execution)}
     other = fields - {"jit_compile", "steps_per_execution"}
     return " ".join(f"{k}={v}" for k, v in row.items() if k in other)
 
@@ -280,10 +304,11 @@ def main(argv: list[str]) -> None:
                         help="--paired: seconds of training per variant")
     parser.add_argument("--epochs", type=int, default=4, help="stage-8 epochs (1 dropped)")
     parser.add_argument("--periods", type=int, default=6, help="CNN 100-step periods")
-    parser.add_argument("--data_dir", default=None, help="MNIST IDX files")
+    parser.add_argument("--data_dir", default=None, help="MNIST IDX files (default: the "
+                        "ones shipped with the package)")
     parser.add_argument("--json", default=None, help="also write the numbers here")
     args = parser.parse_args(argv)
-    mnist = data.load(args.data_dir)
+    mnist = mnist_lib.load(mnist_lib.resolve_source("idx", args.data_dir))
     env = {k: os.environ[k] for k in ENV_LEVERS if k in os.environ}
     print("environment levers:", " ".join(f"{k}={v}" for k, v in env.items()) or "defaults")
     gflops = matmul_gflops()

@@ -1,13 +1,14 @@
-"""mnist-keras: the Korean TF1 MNIST tutorials, stage by stage, on TensorFlow 2 / Keras 3."""
+"""mnist-keras: the Korean TF1 MNIST tutorials, stage by stage, on TensorFlow 2 / Keras 3.
 
-import os
+Commands (``python -m mnist_keras...``, or the console scripts): ``mnist_keras`` trains a
+stage, ``.tune`` searches one, ``.ladder`` trains and reports them all, ``.export``,
+``.predict`` and ``.numpy_infer`` use a trained model. The library is in subpackages by
+concern: ``data``, ``nets``, ``execution``, ``training``, ``tuning``, ``serving``,
+``report``; the stages themselves are the ``stages`` package beside this one.
+"""
 
-__version__ = "0.1.0"
+from mnist_keras.execution import xla_flags
 
-# XLA reads $XLA_FLAGS once, when it first compiles, so this is set on import, before any.
-# With region analysis, XLA's copy insertion sees that a train step reads each weight
-# before it rewrites it, and stops copying the weights every step: the same numbers,
-# measured faster for the XLA stages (benchmarks/speed.py). A value the user gives wins.
-XLA_COPY_FLAG = "--xla_cpu_copy_insertion_use_region_analysis"
-if XLA_COPY_FLAG not in os.environ.get("XLA_FLAGS", ""):
-    os.environ["XLA_FLAGS"] = f"{os.environ.get('XLA_FLAGS', '')} {XLA_COPY_FLAG}=true".strip()
+__version__ = "0.2.0"
+
+xla_flags.apply()  # before XLA first compiles (see execution/xla_flags.py)

@@ -4,145 +4,164 @@
   python -m mnist_keras --stage=8 --api=v1        # the same stage as TF1 graph code
   python -m mnist_keras --stage=5 --epochs=1 --train_examples=2000   # a quick look
 
-Data: --data_dir or $MNIST_DATA_DIR (the four MNIST IDX files), else tensorflow-datasets.
+Also installed as ``mnist-keras``. Data: the MNIST IDX files shipped with the package,
+or --data_dir / $MNIST_DATA_DIR, or --data=tfds. The run goes to --model_dir
+(default runs/<stage>-<api>); the same command resumes it after an interruption.
 """
 
-import dataclasses
+from __future__ import annotations
+
 import os
 import shutil
 import tempfile
 
 from absl import app, flags, logging
 
-from mnist_keras import registry
+from mnist_keras import cli_flags, console, registry
 
+PROGRAM = "mnist_keras"
 FLAGS = flags.FLAGS
-flags.DEFINE_string("stage", "8", "Stage id: 0-9 (the ladder; 9 = experts_cnn) or one of "
-                    + ", ".join(k for k in registry.STAGES if not k.isdigit()) + ".")
+cli_flags.define_stage()
+cli_flags.define_data()
+cli_flags.define_epochs()
+cli_flags.define_steps()
+cli_flags.define_train_examples()
+cli_flags.define_seed()
+cli_flags.define_learning_rate()
+cli_flags.define_export()
+cli_flags.define_strategy()
+cli_flags.define_verbose(1)
 flags.DEFINE_enum("api", "keras", ["keras", "v1"], "Keras 3, or the TF1 graph twin.")
-flags.DEFINE_integer("epochs", None, "Epochs (default: the stage's).", lower_bound=1)
-flags.DEFINE_integer("steps", None, "Train this many batches instead of epochs.",
-                     lower_bound=1)
 flags.DEFINE_integer("batch_size", None, "Images per step (default: the stage's).",
                      lower_bound=1)
-flags.DEFINE_float("learning_rate", None, "Step size (default: the stage's).")
-flags.DEFINE_integer("seed", None, "Random seed (default: the text's, e.g. 1234).")
-flags.DEFINE_string("data_dir", None, "Directory of the MNIST IDX files "
-                    "(default: $MNIST_DATA_DIR, else tensorflow-datasets).")
 flags.DEFINE_string("model_dir", None, "Run directory (default: runs/<stage>-<api>).")
-flags.DEFINE_integer("train_examples", None, "Train on only the first N training images.",
-                     lower_bound=1)
-flags.DEFINE_bool("export", False, "After training, export the model as the next version "
-                  "under --export_root/<stage name>/ (a SavedModel).")
-flags.DEFINE_bool("tflite", False, "Export, and convert the SavedModel to model.tflite too.")
-flags.DEFINE_string("export_root", "saved_models", "Where exports go.")
+flags.DEFINE_bool("restart", False, "Discard the run in --model_dir and train anew.")
 flags.DEFINE_bool("tensorboard", False, "Also write TensorBoard logs into the run directory.")
 flags.DEFINE_bool("deterministic", False, "Turn on TF op determinism (tf.config."
                   "experimental.enable_op_determinism); XLA is then off.")
-flags.DEFINE_enum("strategy", "default", ["default", "mirrored", "multi_worker"],
-                  "tf.distribute strategy (Keras API): one device, the local devices, or "
-                  "the workers of $TF_CONFIG. --batch_size is the global batch.")
-flags.DEFINE_integer("cpu_devices", None, "Split the CPU into N logical devices (to run "
-                     "--strategy=mirrored without GPUs).", lower_bound=1)
-flags.DEFINE_integer("verbose", 1, "Progress: 0 none, 1 a Keras progress bar, 2 a line "
-                     "per epoch.", lower_bound=0, upper_bound=2)
-
-
-@flags.validator("stage")
-def _known_stage(stage_id):
-    try:
-        registry.get(stage_id)
-    except registry.UnknownStageError as e:  # the message lists the valid ids
-        raise flags.ValidationError(str(e)) from None
-    return True
-
-
-flags.register_validator("learning_rate", lambda lr: lr is None or lr > 0,
-                         message="must be > 0")
 flags.register_validator("steps", lambda s: s is None or FLAGS["epochs"].value is None,
                          message="give --epochs or --steps, not both")
+flags.register_multi_flags_validator(
+    ["strategy", "api"], lambda v: v["strategy"] == "default" or v["api"] == "keras",
+    message="--strategy needs --api=keras (TF1 graphs had their own distributed "
+            "runtime, not ported here)")
 
 
 def main(argv):
-    if len(argv) > 1:
-        raise app.UsageError(f"unexpected arguments: {' '.join(argv[1:])}")
-    import keras  # after absl parsed the flags: bad flags fail fast, before TF loads
-
-    from mnist_keras import data, distribute, train, v1
-    from mnist_keras.nets import common
-
+    console.no_arguments(PROGRAM, argv)
+    console.log_to_file(PROGRAM)
+    run_dir = FLAGS.model_dir or os.path.join(
+        "runs", f"{registry.STAGES[FLAGS.stage]}-{FLAGS.api}")
     try:
-        strategy = _strategy(distribute)  # first: it configures TF's runtime
-        stage = registry.get(FLAGS.stage)
-        hp = _hparams(stage, common)
-        mnist = data.load(FLAGS.data_dir, full_train=hp.full_train,
-                          train_examples=FLAGS.train_examples)
-    except (data.DataError, distribute.StrategyError) as e:
-        raise SystemExit(f"mnist_keras: error: {e}") from None
+        _check_outputs(run_dir)
+        console.start_tensorflow()
+        chief_dir = _train(run_dir)
+        if chief_dir and (FLAGS.export or FLAGS.tflite):
+            _export(chief_dir)
+    except KeyboardInterrupt:
+        raise console.interrupted(PROGRAM, f"the same command resumes {run_dir} from its "
+                                  "last finished epoch") from None
+    except Exception as e:
+        if not _is_bad_input(e):
+            raise
+        raise console.fail(PROGRAM, e) from None
+
+
+def _check_outputs(run_dir: str) -> None:
+    """--model_dir and --export_root can be written: known before anything loads."""
+    from mnist_keras.training.run_dir import check_writable
+
+    check_writable(run_dir, "--model_dir")
+    if FLAGS.export or FLAGS.tflite:
+        check_writable(FLAGS.export_root, "--export_root")
+
+
+def _is_bad_input(error: Exception) -> bool:
+    """Whether ``error`` is one of the project's one-line errors (bad data, flag, run)."""
+    from mnist_keras.data.idx import DataError
+    from mnist_keras.serving.exporter import ExportError
+    from mnist_keras.training.run_dir import RunDirError
+    from mnist_keras.training.strategies import StrategyError
+
+    return isinstance(error, (DataError, ExportError, RunDirError, StrategyError))
+
+
+def _train(run_dir: str) -> str | None:
+    """Trains the stage of the flags; returns the run directory, None on a non-chief."""
+    import keras
+
+    from mnist_keras.data import mnist
+    from mnist_keras.training import strategies
+
+    strategy = _strategy(strategies)  # first: it configures TF's runtime
+    stage = registry.get(FLAGS.stage)
+    hp, execution = _hparams(stage)
+    data = mnist.load(mnist.resolve_source(FLAGS.data, FLAGS.data_dir),
+                      full_train=hp.full_train, train_examples=FLAGS.train_examples)
     keras.utils.set_random_seed(hp.seed)  # Python, NumPy and TF, once, here
-    logging.info("data: %s (train %d, test %d images)", mnist.source, len(mnist.train),
-                 len(mnist.test))
-    run_dir = FLAGS.model_dir or os.path.join("runs", f"{stage.NAME}-{FLAGS.api}")
-    chief = distribute.is_chief(strategy)
-    if not chief:  # other workers train alike but write only to a scratch directory
-        run_dir = tempfile.mkdtemp(prefix="mnist_keras-worker-")
+    logging.info("data: %s (train %d, test %d images)", data.source, len(data.train),
+                 len(data.test))
+    chief = strategies.is_chief(strategy)
+    path = run_dir if chief else tempfile.mkdtemp(prefix="mnist_keras-worker-")
     if FLAGS.api == "keras":
-        metrics = train.run(stage, FLAGS.stage, hp, mnist, run_dir, verbose=FLAGS.verbose,
-                            tensorboard=FLAGS.tensorboard, strategy=strategy)
+        from mnist_keras.training import keras_train
+
+        metrics = keras_train.train(stage, FLAGS.stage, hp, data, path, execution=execution,
+                                    verbose=FLAGS.verbose, tensorboard=FLAGS.tensorboard,
+                                    strategy=strategy, restart=FLAGS.restart)
     else:
-        metrics = v1.run(stage, FLAGS.stage, hp, mnist, run_dir, verbose=FLAGS.verbose,
-                         tensorboard=FLAGS.tensorboard)
+        from mnist_keras.training import graph_train
+
+        metrics = graph_train.train(stage, FLAGS.stage, hp, data, path,
+                                    verbose=FLAGS.verbose, tensorboard=FLAGS.tensorboard,
+                                    restart=FLAGS.restart)
     logging.info("run %s: test accuracy %.4f, weights sha256 %s",
-                 run_dir if chief else "(not the chief: nothing kept)",
+                 path if chief else "(not the chief: nothing kept)",
                  metrics["test_accuracy"], metrics["weights_sha256"])
     if not chief:
-        shutil.rmtree(run_dir, ignore_errors=True)
-    elif FLAGS.export or FLAGS.tflite:
-        _export(run_dir)
+        shutil.rmtree(path, ignore_errors=True)
+    return path if chief else None
 
 
-def _export(run_dir: str) -> None:
-    """Exports the finished run (see ``mnist_keras.export``)."""
-    from mnist_keras import export
-
-    try:
-        version_dir = export.export_run(run_dir, export_root=FLAGS.export_root,
-                                        tflite=FLAGS.tflite)
-    except export.ExportError as e:
-        raise SystemExit(f"mnist_keras: error: {e}") from None
-    logging.info("exported to %s", version_dir)
-    print("Exported:", version_dir)
-
-
-def _strategy(distribute):
+def _strategy(strategies):
     """The --strategy, after --cpu_devices split the CPU."""
-    if FLAGS.strategy != "default" and FLAGS.api == "v1":
-        raise distribute.StrategyError("--strategy needs --api=keras (TF1 graphs had "
-                                       "their own distributed runtime, not ported here)")
     if FLAGS.cpu_devices:
-        distribute.split_cpu(FLAGS.cpu_devices)
-    return distribute.make_strategy(FLAGS.strategy)
+        strategies.split_cpu(FLAGS.cpu_devices)
+    return strategies.make_strategy(FLAGS.strategy)
 
 
-def _hparams(stage, common):
-    """The stage's hyperparameters with the flags' overrides."""
-    hp = common.override(stage.HParams(), epochs=FLAGS.epochs, steps=FLAGS.steps,
-                         batch_size=FLAGS.batch_size, learning_rate=FLAGS.learning_rate,
-                         seed=FLAGS.seed)
+def _hparams(stage):
+    """The stage's hyperparameters with the flags' overrides, and its execution."""
+    from mnist_keras import nets
+    from mnist_keras.execution import settings
+    from mnist_keras.nets.hparams import override
+
+    hp = override(stage.HParams(), epochs=FLAGS.epochs, steps=FLAGS.steps,
+                  batch_size=FLAGS.batch_size, learning_rate=FLAGS.learning_rate,
+                  seed=FLAGS.seed)
+    execution = settings.for_family(nets.family(hp).FAMILY)
     if FLAGS.deterministic:
         import tensorflow as tf
 
         tf.config.experimental.enable_op_determinism()
-        # TF compiles nothing with XLA under op determinism (and ThreeFry dropout masks
-        # exist only in XLA), so the model is built for TF's own kernels.
-        hp = dataclasses.replace(hp, jit_compile=False)
-    return hp
+        execution = settings.deterministic(execution)  # TF compiles no XLA then
+    return hp, execution
 
 
-def run():
-    """Console-script entry point."""
+def _export(run_dir: str) -> None:
+    """Exports the finished run (``serving.exporter``)."""
+    from mnist_keras.serving import exporter
+
+    version_dir = exporter.export_run(run_dir, export_root=FLAGS.export_root,
+                                      tflite=FLAGS.tflite)
+    logging.info("exported to %s", version_dir)
+    print("Exported:", version_dir)
+
+
+def cli():
+    """The ``mnist-keras`` console script."""
     app.run(main)
 
 
 if __name__ == "__main__":
-    run()
+    cli()

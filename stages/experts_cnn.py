@@ -34,13 +34,6 @@ class HParams(cnn.HParams):
     batch_size: int = 50
     steps: int | None = 20000
     log_every: int = 100
-    # Measured on 2 CPU cores (benchmarks/speed.py): s per 55,000 images with XLA 59.6,
-    # in one XLA loop 1,488 (cnn.HParams), with TF's oneDNN kernels 35.6
-    # (results/speed.json); against these defaults, trained by turns in one process
-    # (results/speed-paired.json), 1 step per execution x1.035, Keras' Adam instead of
-    # Training.fused_adam x1.14, Keras' dense input gradient (transposed_gradient) x1.034.
-    jit_compile: bool = False
-    steps_per_execution: int = 20
 
 
 def build_model(hp: HParams = HParams()) -> keras.Sequential:

@@ -1,4 +1,9 @@
-"""Shared fixtures: the real MNIST files (never downloaded) and small subsets of them."""
+"""Shared fixtures: the MNIST files shipped with the package, and small subsets of them.
+
+Nothing here downloads or reads outside the repository: the data is the package's own
+``mnist_keras/data/idx_files`` (verified by SHA-256 on load), and every command a test
+runs gets an environment without ``MNIST_DATA_DIR``.
+"""
 
 import os
 import pathlib
@@ -10,34 +15,42 @@ import pytest
 REPO = pathlib.Path(__file__).resolve().parents[1]
 
 
-def mnist_dir() -> str:
-    return os.environ.get("MNIST_DATA_DIR") or str(REPO.parent / "shared" / "data" / "mnist")
+def clean_env(**extra) -> dict:
+    """The environment of a command a test runs: no MNIST_DATA_DIR, no user TF log level."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("MNIST_DATA_DIR", "TF_CPP_MIN_LOG_LEVEL")}
+    return {**env, **extra}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_outside_data():
+    """Tests use the shipped files: a stray MNIST_DATA_DIR must not change that."""
+    os.environ.pop("MNIST_DATA_DIR", None)
 
 
 @pytest.fixture(scope="session")
-def data_dir() -> str:
-    """The directory of the four official MNIST IDX files; tests need them."""
-    path = mnist_dir()
-    if not os.path.isdir(path):
-        pytest.fail(f"MNIST IDX files not found at {path}: set MNIST_DATA_DIR")
-    return path
+def idx_dir() -> str:
+    """The directory of the four official MNIST IDX files shipped with the package."""
+    from mnist_keras.data import mnist
+
+    return mnist.EMBEDDED_DIR
 
 
 @pytest.fixture(scope="session")
-def mnist(data_dir):
+def mnist_data():
     """The full verified load, shared by the session (about a second)."""
-    from mnist_keras import data
+    from mnist_keras.data import mnist
 
-    return data.load(data_dir)
+    return mnist.load()
 
 
 @pytest.fixture(scope="session")
-def small(mnist):
+def small(mnist_data):
     """2,000 training images, 1,000 validation and 1,000 test images, real ones."""
-    from mnist_keras import data
+    from mnist_keras.data import mnist
 
-    return data.Mnist(mnist.train.take(2000), mnist.validation.take(1000),
-                      mnist.test.take(1000), mnist.source)
+    return mnist.Mnist(mnist_data.train.take(2000), mnist_data.validation.take(1000),
+                       mnist_data.test.take(1000), mnist_data.source, mnist_data.sha256)
 
 
 @pytest.fixture(autouse=True)
@@ -48,8 +61,9 @@ def _seeded():
     keras.utils.set_random_seed(1234)
 
 
-def run_cli(*args, env=None, timeout=300) -> subprocess.CompletedProcess:
-    """Runs ``python -m <args>`` as a user would, with the MNIST files in the environment."""
-    full_env = {**os.environ, "MNIST_DATA_DIR": mnist_dir(), **(env or {})}
-    return subprocess.run([sys.executable, "-m", *args], cwd=REPO, env=full_env,
+def run_cli(*args, env=None, timeout=300, cwd=REPO, log=False
+            ) -> subprocess.CompletedProcess:
+    """Runs ``python -m <args>`` as a user would; with ``log``, absl's log on stderr too."""
+    command = [sys.executable, "-m", *args, *(["--alsologtostderr"] if log else [])]
+    return subprocess.run(command, cwd=cwd, env=clean_env(**(env or {})),
                           capture_output=True, text=True, timeout=timeout)

@@ -1,15 +1,20 @@
 """``python -m mnist_keras`` end to end, as a user runs it."""
 
 import json
+import re
 
 import pytest
 
 from conftest import run_cli
 
+# What TensorFlow's C++ runtime prints while it loads and first compiles, unless hidden.
+TF_START_UP = re.compile(r"absl::InitializeLog|cudart_stub|cuda_platform|cpu_feature_guard|"
+                         r"oneDNN custom operations|XLA service|StreamExecutor|Compiled cluster")
+
 
 def test_trains_a_small_run_and_writes_it(tmp_path):
     result = run_cli("mnist_keras", "--stage=5", "--epochs=2", "--train_examples=1000",
-                     f"--model_dir={tmp_path}", "--verbose=1")
+                     f"--model_dir={tmp_path}", "--verbose=1", log=True)
     assert result.returncode == 0, result.stderr[-2000:]
     lines = result.stdout.splitlines()
     assert any(line.startswith("Epoch: 0001 cost = ") for line in lines)
@@ -41,7 +46,7 @@ def test_trains_and_exports_a_version(tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["--stage=42"], "Unknown stage '42'; valid stages: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, "),
     (["--epochs=-1"], "flag --epochs=-1: -1 is not a positive integer"),
-    (["--learning_rate=0"], "flag --learning_rate=0.0: must be > 0"),
+    (["--learning_rate=0"], "flag --learning_rate=0.0: must be a finite number > 0"),
     (["--epochs=1", "--steps=5"], "give --epochs or --steps, not both"),
     (["--data_dir=/no/such/dir"], "mnist_keras: error: /no/such/dir: MNIST data directory "
                                   "does not exist"),
@@ -51,3 +56,22 @@ def test_bad_input_is_one_line_not_a_traceback(args, message):
     assert result.returncode != 0
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_console_shows_the_tutorial_not_tensorflows_start_up(tmp_path):
+    result = run_cli("mnist_keras", "--stage=8", "--steps=10", "--train_examples=500",
+                     f"--model_dir={tmp_path / 'run'}", "--verbose=0",
+                     f"--log_dir={tmp_path}")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert not TF_START_UP.search(result.stdout + result.stderr), result.stderr
+    assert result.stderr == ""  # nor absl's INFO lines
+    assert result.stdout.splitlines()[-5] == "Learning Finished!"
+    logs = list(tmp_path.glob("mnist_keras.*.INFO.*"))  # absl's log file keeps them
+    assert len(logs) == 1 and "hyperparameters: {" in logs[0].read_text()
+
+
+def test_a_tf_log_level_the_user_set_wins(tmp_path):
+    result = run_cli("mnist_keras", "--stage=0", "--steps=10", f"--model_dir={tmp_path}",
+                     "--verbose=0", env={"TF_CPP_MIN_LOG_LEVEL": "0"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert TF_START_UP.search(result.stderr)  # nothing hidden

@@ -1,21 +1,25 @@
-"""The MNIST loader: verification of the IDX files, TF1's splits, tfds, the pipeline."""
+"""The MNIST loader: the shipped IDX files, their verification, TF1's splits, tfds (offline,
+with its mock data), the pipeline."""
 
 import gzip
 import itertools
 import os
 import shutil
+import socket
+import time
 
 import numpy as np
 import pytest
 import tensorflow_datasets as tfds
 
-from mnist_keras import data
+from conftest import run_cli
+from mnist_keras.data import idx, mnist, pipeline, tfds_source
 
 
-def _copy(data_dir, tmp_path, gunzip=False):
+def _copy(idx_dir, tmp_path, gunzip=False):
     """The four files in a scratch directory, optionally uncompressed."""
-    for spec in data.IDX_FILES.values():
-        src = os.path.join(data_dir, spec.name + ".gz")
+    for spec in idx.IDX_FILES.values():
+        src = os.path.join(idx_dir, spec.name + ".gz")
         if gunzip:
             with gzip.open(src) as f, open(tmp_path / spec.name, "wb") as out:
                 out.write(f.read())
@@ -24,24 +28,25 @@ def _copy(data_dir, tmp_path, gunzip=False):
     return tmp_path
 
 
-def test_tf1_split_is_first_5000_for_validation(mnist, data_dir):
-    raw = data.load_idx_dir(data_dir)
-    assert (len(mnist.train), len(mnist.validation), len(mnist.test)) == (55000, 5000, 10000)
-    assert mnist.train.images.shape == (55000, 784) and mnist.train.images.dtype == np.float32
-    assert mnist.train.labels.dtype == np.int32
-    np.testing.assert_array_equal(mnist.validation.images,
+def test_tf1_split_is_first_5000_for_validation(mnist_data, idx_dir):
+    raw = idx.load_dir(idx_dir)
+    m = mnist_data
+    assert (len(m.train), len(m.validation), len(m.test)) == (55000, 5000, 10000)
+    assert m.train.images.shape == (55000, 784) and m.train.images.dtype == np.float32
+    assert m.train.labels.dtype == np.int32
+    np.testing.assert_array_equal(m.validation.images,
                                   raw["train_images"][:5000].astype(np.float32) / 255)
-    np.testing.assert_array_equal(mnist.train.labels, raw["train_labels"][5000:])
-    assert mnist.train.images.min() == 0.0 and mnist.train.images.max() == 1.0
+    np.testing.assert_array_equal(m.train.labels, raw["train_labels"][5000:])
+    assert m.train.images.min() == 0.0 and m.train.images.max() == 1.0
     # The official label counts of the test set (digit 1 is the most common, 1,135).
-    assert np.bincount(mnist.test.labels).tolist() == [
+    assert np.bincount(m.test.labels).tolist() == [
         980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
 
 
-def test_full_train_and_subset(data_dir):
-    full = data.load(data_dir, full_train=True)
+def test_full_train_and_subset():
+    full = mnist.load(full_train=True)
     assert len(full.train) == 60000 and full.validation is None
-    assert len(data.load(data_dir, train_examples=123).train) == 123
+    assert len(mnist.load(train_examples=123).train) == 123
 
 
 def test_one_hot_labels(small):
@@ -50,90 +55,127 @@ def test_one_hot_labels(small):
     np.testing.assert_array_equal(one_hot.argmax(1), small.train.labels)
 
 
-def test_uncompressed_files_give_the_same_arrays(data_dir, tmp_path):
-    plain = data.load_idx_dir(str(_copy(data_dir, tmp_path, gunzip=True)))
-    zipped = data.load_idx_dir(data_dir)
-    for key in data.IDX_FILES:
+def test_uncompressed_files_give_the_same_arrays(idx_dir, tmp_path):
+    plain = idx.load_dir(str(_copy(idx_dir, tmp_path, gunzip=True)))
+    zipped = idx.load_dir(idx_dir)
+    for key in idx.IDX_FILES:
         np.testing.assert_array_equal(plain[key], zipped[key])
 
 
-def test_one_corrupted_byte_is_caught(data_dir, tmp_path):
-    _copy(data_dir, tmp_path, gunzip=True)
+def test_one_corrupted_byte_is_caught(idx_dir, tmp_path):
+    _copy(idx_dir, tmp_path, gunzip=True)
     path = tmp_path / "train-images-idx3-ubyte"
     content = bytearray(path.read_bytes())
     content[5000] ^= 0x01  # one bit of one pixel
     path.write_bytes(bytes(content))
-    with pytest.raises(data.DataError, match=r"train-images-idx3-ubyte: content SHA-256"):
-        data.load_idx_dir(str(tmp_path))
+    with pytest.raises(idx.DataError, match=r"train-images-idx3-ubyte: content SHA-256"):
+        idx.load_dir(str(tmp_path))
 
 
-def test_missing_file_is_named(data_dir, tmp_path):
-    _copy(data_dir, tmp_path)
+def test_missing_file_is_named(idx_dir, tmp_path):
+    _copy(idx_dir, tmp_path)
     os.remove(tmp_path / "t10k-labels-idx1-ubyte.gz")
-    with pytest.raises(data.DataError, match=r"t10k-labels-idx1-ubyte\(\.gz\): missing"):
-        data.load_idx_dir(str(tmp_path))
+    with pytest.raises(idx.DataError, match=r"t10k-labels-idx1-ubyte\(\.gz\): missing"):
+        idx.load_dir(str(tmp_path))
 
 
-def test_truncated_file_is_caught(data_dir, tmp_path):
-    _copy(data_dir, tmp_path, gunzip=True)
+def test_truncated_file_is_caught(idx_dir, tmp_path):
+    _copy(idx_dir, tmp_path, gunzip=True)
     path = tmp_path / "t10k-images-idx3-ubyte"
     path.write_bytes(path.read_bytes()[:-784])  # one image short
-    with pytest.raises(data.DataError, match=r"t10k-images-idx3-ubyte: truncated: 7839232"):
-        data.load_idx_dir(str(tmp_path))
+    with pytest.raises(idx.DataError, match=r"t10k-images-idx3-ubyte: truncated: 7839232"):
+        idx.load_dir(str(tmp_path))
 
 
-def test_wrong_file_is_caught_by_its_magic_number(data_dir, tmp_path):
-    _copy(data_dir, tmp_path, gunzip=True)
+def test_wrong_file_is_caught_by_its_magic_number(idx_dir, tmp_path):
+    _copy(idx_dir, tmp_path, gunzip=True)
     shutil.copy(tmp_path / "t10k-labels-idx1-ubyte", tmp_path / "t10k-images-idx3-ubyte")
-    with pytest.raises(data.DataError, match=r"t10k-images-idx3-ubyte: bad magic number 2049"):
-        data.load_idx_dir(str(tmp_path))
+    with pytest.raises(idx.DataError, match=r"t10k-images-idx3-ubyte: bad magic number 2049"):
+        idx.load_dir(str(tmp_path))
 
 
-def test_broken_gzip_is_caught(data_dir, tmp_path):
-    _copy(data_dir, tmp_path)
+def test_broken_gzip_is_caught(idx_dir, tmp_path):
+    _copy(idx_dir, tmp_path)
     path = tmp_path / "train-labels-idx1-ubyte.gz"
     path.write_bytes(path.read_bytes()[:1000])
-    with pytest.raises(data.DataError, match=r"train-labels-idx1-ubyte.gz: corrupt or trunc"):
-        data.load_idx_dir(str(tmp_path))
+    with pytest.raises(idx.DataError, match=r"train-labels-idx1-ubyte.gz: corrupt or trunc"):
+        idx.load_dir(str(tmp_path))
 
 
 def test_missing_directory(tmp_path):
-    with pytest.raises(data.DataError, match="does not exist"):
-        data.load(str(tmp_path / "nowhere"))
+    with pytest.raises(idx.DataError, match="does not exist"):
+        mnist.load(mnist.Source("idx", str(tmp_path / "nowhere")))
 
 
-def test_flag_beats_environment(monkeypatch):
-    monkeypatch.setenv(data.ENV_VAR, "/from/env")
-    assert data.resolve_data_dir("/from/flag") == "/from/flag"
-    assert data.resolve_data_dir(None) == "/from/env"
-    monkeypatch.delenv(data.ENV_VAR)
-    assert data.resolve_data_dir(None) is None
+def test_shipped_files_are_the_default_then_environment_then_flag(monkeypatch, idx_dir):
+    assert mnist.resolve_source() == mnist.Source("idx", None)
+    assert mnist.resolve_source().label == "embedded"
+    assert sorted(os.listdir(idx_dir)) == sorted(
+        [s.name + ".gz" for s in idx.IDX_FILES.values()] + ["SHA256SUMS", "SHA256SUMS.gz.txt"])
+    monkeypatch.setenv(mnist.ENV_VAR, "/from/env")
+    assert mnist.resolve_source() == mnist.Source("idx", "/from/env")
+    assert mnist.resolve_source("idx", "/from/flag") == mnist.Source("idx", "/from/flag")
+    assert mnist.resolve_source("tfds") == mnist.Source("tfds", None)  # only when asked
+    with pytest.raises(idx.DataError, match="unknown data source 'web'; valid: idx, tfds"):
+        mnist.resolve_source("web")
 
 
-def test_tfds_fallback_offline_with_mock_data(monkeypatch):
-    monkeypatch.delenv(data.ENV_VAR, raising=False)
+def test_a_load_records_its_checksums(mnist_data):
+    assert mnist_data.source == "embedded"
+    assert mnist_data.sha256 == {k: s.sha256 for k, s in idx.IDX_FILES.items()}
+
+
+def test_installed_package_trains_from_any_directory(tmp_path):
+    # From an empty directory, the package found is the installed one (in CI, a
+    # non-editable install), and its own files are the data: no flag, no variable.
+    result = run_cli("mnist_keras", "--stage=0", "--steps=20", "--model_dir=run",
+                     "--verbose=0", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert '"source": "embedded"' in (tmp_path / "run" / "hparams.json").read_text()
+
+
+def test_tfds_loads_offline_with_mock_data(monkeypatch, tmp_path):
+    monkeypatch.setattr(tfds_source, "require_network", lambda cache: None)
     with tfds.testing.mock_data(num_examples=5100):
-        mnist = data.load()
-    assert mnist.source == "tensorflow-datasets"
-    assert (len(mnist.train), len(mnist.validation), len(mnist.test)) == (100, 5000, 5100)
-    assert mnist.train.images.shape == (100, 784) and mnist.train.images.dtype == np.float32
-    assert 0.0 <= mnist.train.images.min() and mnist.train.images.max() <= 1.0
-    assert set(np.unique(mnist.test.labels)) <= set(range(10))
+        m = mnist.load(mnist.Source("tfds", str(tmp_path)))
+    assert m.source == "tensorflow-datasets" and len(m.sha256) == 4
+    assert (len(m.train), len(m.validation), len(m.test)) == (100, 5000, 5100)
+    assert m.train.images.shape == (100, 784) and m.train.images.dtype == np.float32
+    assert 0.0 <= m.train.images.min() and m.train.images.max() <= 1.0
+    assert set(np.unique(m.test.labels)) <= set(range(10))
 
 
-def test_tfds_failure_says_what_to_do(monkeypatch):
-    monkeypatch.delenv(data.ENV_VAR, raising=False)
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]  # nothing listens there once the socket closes
 
-    def offline(*args, **kwargs):
-        raise ConnectionError("no network")
 
-    monkeypatch.setattr(tfds, "load", offline)
-    with pytest.raises(data.DataError, match=r"no network.*pass --data_dir or set MNIST_DATA"):
-        data.load()
+def test_tfds_without_network_fails_in_seconds(monkeypatch, tmp_path):
+    # The download host as a machine without a network sees it: the connection fails.
+    monkeypatch.setattr(tfds_source, "DOWNLOAD_HOST", ("127.0.0.1", _closed_port()))
+    monkeypatch.delenv("https_proxy", raising=False)
+    monkeypatch.delenv("HTTPS_PROXY", raising=False)
+    start = time.monotonic()
+    with pytest.raises(idx.DataError) as error:
+        mnist.load(mnist.Source("tfds", str(tmp_path)))  # an empty cache: nothing prepared
+    assert time.monotonic() - start < 2 * tfds_source.PROBE_SECONDS
+    message = str(error.value)
+    assert message.startswith(f"tensorflow-datasets has no prepared MNIST in {tmp_path}")
+    assert "drop --data=tfds to use the IDX files shipped with mnist-keras" in message
+    assert "\n" not in message and not list(tmp_path.iterdir())  # nothing downloaded
+
+
+def test_a_proxy_is_where_a_download_connects(monkeypatch):
+    monkeypatch.setenv("https_proxy", "http://proxy.example:3128")
+    assert tfds_source.download_endpoint() == ("proxy.example", 3128)
+    monkeypatch.delenv("https_proxy")
+    monkeypatch.delenv("HTTPS_PROXY", raising=False)
+    assert tfds_source.download_endpoint() == tfds_source.DOWNLOAD_HOST
 
 
 def test_batches_cover_each_image_once_per_epoch_and_reshuffle():
-    batches = list(itertools.islice(data.batch_indices(250, 100, seed=7), 6))
+    batches = list(itertools.islice(pipeline.batch_indices(250, 100, seed=7), 6))
     assert [len(b) for b in batches] == [100, 100, 50, 100, 100, 50]
     first, second = np.concatenate(batches[:3]), np.concatenate(batches[3:])
     assert sorted(first) == sorted(second) == list(range(250))
@@ -141,10 +183,10 @@ def test_batches_cover_each_image_once_per_epoch_and_reshuffle():
 
 
 def test_batches_depend_only_on_seed_and_position():
-    stream = list(itertools.islice(data.batch_indices(250, 100, seed=7), 7))
-    again = list(itertools.islice(data.batch_indices(250, 100, seed=7), 7))
-    resumed = list(itertools.islice(data.batch_indices(250, 100, seed=7, start=4), 3))
-    other = list(itertools.islice(data.batch_indices(250, 100, seed=8), 3))
+    stream = list(itertools.islice(pipeline.batch_indices(250, 100, seed=7), 7))
+    again = list(itertools.islice(pipeline.batch_indices(250, 100, seed=7), 7))
+    resumed = list(itertools.islice(pipeline.batch_indices(250, 100, seed=7, start=4), 3))
+    other = list(itertools.islice(pipeline.batch_indices(250, 100, seed=8), 3))
     for a, b in zip(stream, again):
         np.testing.assert_array_equal(a, b)
     for a, b in zip(stream[4:], resumed):
@@ -154,14 +196,14 @@ def test_batches_depend_only_on_seed_and_position():
 
 def test_dataset_serves_those_batches_with_matching_labels(small):
     split = small.train.take(250)
-    ds = data.make_dataset(split, 100, seed=3, num_batches=4, one_hot=True)
-    expected = itertools.islice(data.batch_indices(250, 100, seed=3), 4)
-    for (x, y), idx in zip(ds, expected, strict=True):
-        np.testing.assert_array_equal(x.numpy(), split.images[idx])
-        np.testing.assert_array_equal(y.numpy(), split.one_hot()[idx])
+    ds = pipeline.make_dataset(split, 100, seed=3, num_batches=4, one_hot=True)
+    expected = itertools.islice(pipeline.batch_indices(250, 100, seed=3), 4)
+    for (x, y), batch in zip(ds, expected, strict=True):
+        np.testing.assert_array_equal(x.numpy(), split.images[batch])
+        np.testing.assert_array_equal(y.numpy(), split.one_hot()[batch])
 
 
 def test_evaluation_dataset_is_the_split_in_order(small):
     split = small.test.take(250)
-    labels = np.concatenate([y.numpy() for _, y in data.make_dataset(split, 100)])
+    labels = np.concatenate([y.numpy() for _, y in pipeline.make_dataset(split, 100)])
     np.testing.assert_array_equal(labels, split.labels)

@@ -13,15 +13,15 @@ import keras
 import numpy as np
 import pytest
 
-from conftest import REPO, mnist_dir, run_cli
-from mnist_keras import data
+from conftest import REPO, clean_env, run_cli
+from mnist_keras.data import pipeline
 
 
 def test_parts_of_each_batch_reassemble_it(small):
-    whole = data.make_dataset(small.train, 100, seed=5, num_batches=6)
-    halves = data.make_dataset(small.train, 100, seed=5, num_batches=6, parts=(2, 0, 2))
-    first = data.make_dataset(small.train, 100, seed=5, num_batches=6, parts=(2, 0, 1))
-    second = data.make_dataset(small.train, 100, seed=5, num_batches=6, parts=(2, 1, 1))
+    whole = pipeline.make_dataset(small.train, 100, seed=5, num_batches=6)
+    halves = pipeline.make_dataset(small.train, 100, seed=5, num_batches=6, parts=(2, 0, 2))
+    first = pipeline.make_dataset(small.train, 100, seed=5, num_batches=6, parts=(2, 0, 1))
+    second = pipeline.make_dataset(small.train, 100, seed=5, num_batches=6, parts=(2, 1, 1))
     halves = [y.numpy() for _, y in halves]
     for i, ((_, y), (_, y0), (_, y1)) in enumerate(zip(whole, first, second, strict=True)):
         np.testing.assert_array_equal(np.concatenate([halves[2 * i], halves[2 * i + 1]]), y)
@@ -42,8 +42,9 @@ def _weights(path):
 def test_mirrored_on_two_cpu_devices_matches_one_device(tmp_path):
     single = _run(tmp_path, "single")
     mirrored = _run(tmp_path, "mirrored", "--strategy=mirrored", "--cpu_devices=2")
-    hparams = json.loads((tmp_path / "mirrored" / "hparams.json").read_text())["hparams"]
-    assert (hparams["jit_compile"], hparams["steps_per_execution"]) == (False, 1)
+    execution = json.loads((tmp_path / "mirrored" / "hparams.json").read_text())["execution"]
+    assert (execution["jit_compile"], execution["steps_per_execution"]) == (False, 1)
+    assert execution["strategy"] == "mirrored"
     # Same global batches, same seed: only float32 summation order differs (two
     # half-batch gradients summed vs one; XLA vs TF kernels). Measured: cost equal to
     # ~1e-7, weights within ~1e-6 after 10 Adam steps of ~1e-3 each.
@@ -68,12 +69,12 @@ def test_two_workers_train_alike_and_only_the_chief_writes(tmp_path):
     procs = []
     try:
         for index in range(2):
-            env = {**os.environ, "MNIST_DATA_DIR": mnist_dir(), "TF_CONFIG": json.dumps(
-                {"cluster": {"worker": workers}, "task": {"type": "worker", "index": index}})}
+            env = clean_env(TF_CONFIG=json.dumps(
+                {"cluster": {"worker": workers}, "task": {"type": "worker", "index": index}}))
             procs.append(subprocess.Popen(
                 [sys.executable, "-m", "mnist_keras", "--stage=5", "--epochs=1",
                  "--train_examples=1000", "--strategy=multi_worker", "--verbose=0",
-                 f"--model_dir={tmp_path / f'worker{index}'}"],
+                 f"--model_dir={tmp_path / f'worker{index}'}", "--alsologtostderr"],
                 cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                 text=True, start_new_session=True))
         deadline = time.monotonic() + 240  # seconds; the run itself takes ~20
@@ -88,7 +89,7 @@ def test_two_workers_train_alike_and_only_the_chief_writes(tmp_path):
     prints = [re.search(r"weights sha256 ([0-9a-f]{64})", err).group(1) for _, err in outputs]
     assert prints[0] == prints[1]  # both workers hold the same weights
     assert sorted(os.listdir(tmp_path / "worker0")) == [
-        "history.json", "hparams.json", "metrics.json", "model.keras"]
+        ".lock", "history.json", "hparams.json", "metrics.json", "model.keras"]
     assert not (tmp_path / "worker1").exists()  # only the chief wrote
     chief = json.loads((tmp_path / "worker0" / "metrics.json").read_text())
     assert chief["weights_sha256"] == prints[0]
@@ -100,12 +101,12 @@ def test_tuner_trains_its_trials_under_a_strategy(tmp_path):
     result = run_cli("mnist_keras.tune", "--stage=5", "--tuner=random", "--max_trials=1",
                      "--epochs=1", "--final_epochs=1", "--train_examples=1000",
                      "--strategy=mirrored", "--cpu_devices=2", f"--directory={tmp_path}",
-                     "--verbose=0")
+                     "--verbose=0", log=True)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "MirroredStrategy" in result.stderr  # TF logs the strategy it set up
     results = json.loads((tmp_path / "results.json").read_text())
     assert results["counts"]["COMPLETED"] == 1
-    final = json.loads((tmp_path / "best_run" / "hparams.json").read_text())["hparams"]
+    final = json.loads((tmp_path / "best_run" / "hparams.json").read_text())["execution"]
     assert (final["jit_compile"], final["steps_per_execution"]) == (False, 1)
 
 
@@ -118,6 +119,6 @@ def test_strategy_needs_the_keras_api():
 def test_multi_worker_without_tf_config_is_a_clear_error():
     env = {k: v for k, v in os.environ.items() if k != "TF_CONFIG"}
     result = subprocess.run([sys.executable, "-m", "mnist_keras", "--strategy=multi_worker"],
-                            cwd=REPO, env={**env, "MNIST_DATA_DIR": mnist_dir()},
-                            capture_output=True, text=True, timeout=120)
+                            cwd=REPO, env=clean_env(**env), capture_output=True, text=True,
+                            timeout=120)
     assert result.returncode != 0 and "multi_worker needs TF_CONFIG" in result.stderr

@@ -12,7 +12,8 @@ import pytest
 import tensorflow as tf
 
 from conftest import run_cli
-from mnist_keras import export, train
+from mnist_keras.serving import exporter as export
+from mnist_keras.training import keras_train, loop
 from stages import stage5
 
 SAVED_MODEL_CLI = os.path.join(os.path.dirname(sys.executable), "saved_model_cli")
@@ -29,8 +30,8 @@ def _softmax(logits):
 def run_dir(small, tmp_path_factory):
     """A finished stage-5 run: 1 epoch on 2,000 real images (accuracy does not matter)."""
     path = str(tmp_path_factory.mktemp("run"))
-    train.run(stage5, "5", dataclasses.replace(stage5.HParams(), epochs=1), small, path,
-              verbose=0)
+    keras_train.train(stage5, "5", dataclasses.replace(stage5.HParams(), epochs=1), small,
+                      path, verbose=0)
     return path
 
 
@@ -46,7 +47,7 @@ def expected(run_dir, small):
     """(test images [500, 784], the in-memory model's softmax of its logits)."""
     model = export.load_run(run_dir)[0]
     images = small.test.images[:500]
-    return images, _softmax(train.logits_of(model, images))
+    return images, _softmax(loop.batched_logits(model.predict_on_batch, images))
 
 
 def _inputs(images):

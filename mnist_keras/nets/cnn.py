@@ -13,13 +13,16 @@ import dataclasses
 import keras
 import tensorflow as tf
 
-from mnist_keras.data import IMAGE_SIDE, IMAGE_SIZE, NUM_CLASSES
-from mnist_keras.nets import common
-from mnist_keras.nets import layers as nets_layers
+from mnist_keras.data.mnist import IMAGE_SIDE, IMAGE_SIZE, NUM_CLASSES
+from mnist_keras.execution import build, settings
+from mnist_keras.nets import compiled, translate
+from mnist_keras.nets.hparams import Training
+
+FAMILY = "cnn"
 
 
 @dataclasses.dataclass(frozen=True)
-class HParams(common.Training):
+class HParams(Training):
     """A two-conv-layer net.
 
     Attributes:
@@ -29,12 +32,6 @@ class HParams(common.Training):
       dropout: rate before the readout layer (= 1 - keep_prob).
       kernel_init: initialiser spec for every weight.
       bias_init: initialiser spec for every bias.
-      xla_loop: off: inside an XLA while loop, XLA's CPU backend emits convolution
-        gradients as plain loops instead of its convolution kernels, 25-30x slower than
-        one XLA launch per step (``benchmarks/speed.py --levers``).
-      transposed_gradient: the dense layer takes its input gradient as ``(W dy^T)^T``
-        (``layers.Dense``), which TF's CPU kernels run faster for its wide kernel; the
-        same numbers bit for bit.
     """
 
     filters: tuple[int, ...] = (32, 64)
@@ -43,32 +40,37 @@ class HParams(common.Training):
     dropout: float = 0.5
     kernel_init: str = "truncated_normal:0.1"
     bias_init: str = "constant:0.1"
-    xla_loop: bool = False
-    transposed_gradient: bool = True
 
 
-def build_model(hp: HParams) -> keras.Sequential:
-    """The Keras model of ``hp``, compiled: input [None, 784] pixels, output logits."""
-    inits = dict(kernel_initializer=common.keras_initializer(hp.kernel_init),
-                 bias_initializer=common.keras_initializer(hp.bias_init))
+def build_model(hp: HParams, execution: settings.Execution | None = None
+                ) -> keras.Sequential:
+    """The Keras model of ``hp``, compiled: input [None, 784] pixels, output logits.
+
+    Args:
+      execution: how it runs (default: the enclosing ``execution.settings.scope``'s, else
+        the family's).
+    """
+    execution = execution or settings.current(FAMILY)
+    inits = dict(kernel_initializer=translate.keras_initializer(hp.kernel_init),
+                 bias_initializer=translate.keras_initializer(hp.bias_init))
     layers = [keras.Input((IMAGE_SIZE,), name="pixels"),
               keras.layers.Reshape((IMAGE_SIDE, IMAGE_SIDE, 1))]
     for filters in hp.filters:
         layers += [keras.layers.Conv2D(filters, hp.kernel_size, padding="same",
                                        activation="relu", **inits),
                    keras.layers.MaxPooling2D(2, padding="same")]
-    dense = nets_layers.Dense if hp.transposed_gradient else keras.layers.Dense
     layers += [keras.layers.Flatten(),
-               dense(hp.dense, activation="relu", **inits),
-               nets_layers.Dropout(hp.dropout, rng_alg=common.dropout_rng(hp)),
+               build.wide_dense(hp.dense, execution, activation="relu", **inits),
+               build.dropout(hp.dropout, execution),
                keras.layers.Dense(NUM_CLASSES, name="logits", **inits)]
-    return common.sequential(layers, "cnn", hp)
+    return compiled.sequential(layers, "cnn", hp, execution)
 
 
 def v1_logits(hp: HParams, x: tf.Tensor, keep_prob: tf.Tensor) -> tf.Tensor:
     """The text's TF1 graph on placeholder ``x`` [None, 784]; call inside a tf.Graph."""
     def variable(name, shape, spec):
-        return common.v1.get_variable(name, shape, initializer=common.v1_initializer(spec))
+        return translate.v1.get_variable(name, shape,
+                                         initializer=translate.v1_initializer(spec))
 
     h = tf.reshape(x, [-1, IMAGE_SIDE, IMAGE_SIDE, 1])
     channels = 1

@@ -13,19 +13,22 @@ import dataclasses
 import keras
 import tensorflow as tf
 
-from mnist_keras.data import IMAGE_SIZE, NUM_CLASSES
-from mnist_keras.nets import common
-from mnist_keras.nets import layers as nets_layers
+from mnist_keras.data.mnist import IMAGE_SIZE, NUM_CLASSES
+from mnist_keras.execution import build, settings
+from mnist_keras.nets import compiled, translate
+from mnist_keras.nets.hparams import Training
+
+FAMILY = "mlp"
 
 
 @dataclasses.dataclass(frozen=True)
-class HParams(common.Training):
+class HParams(Training):
     """A fully connected net: 784 - hidden... - 10.
 
     Attributes:
       hidden: widths of the hidden layers; () is softmax regression.
       activation: hidden activation (a Keras name: relu, sigmoid, softmax).
-      kernel_init: initialiser spec for the weights (see ``common``).
+      kernel_init: initialiser spec for the weights (see ``translate``).
       bias_init: initialiser spec for the biases.
       dropout: rate after each hidden layer, = 1 - the texts' ``keep_prob``; 0 for none.
     """
@@ -49,33 +52,39 @@ def search_hidden(hp, base: HParams) -> tuple[int, ...]:
     return (width,) * depth
 
 
-def build_model(hp: HParams) -> keras.Sequential:
-    """The Keras model of ``hp``, compiled: input [None, 784] pixels, output logits."""
+def _dense(width: int, hp: HParams, **kwargs) -> keras.layers.Dense:
+    return keras.layers.Dense(width, kernel_initializer=translate.keras_initializer(
+        hp.kernel_init), bias_initializer=translate.keras_initializer(hp.bias_init), **kwargs)
+
+
+def build_model(hp: HParams, execution: settings.Execution | None = None
+                ) -> keras.Sequential:
+    """The Keras model of ``hp``, compiled: input [None, 784] pixels, output logits.
+
+    Args:
+      execution: how it runs (default: the enclosing ``execution.settings.scope``'s, else
+        the family's).
+    """
+    execution = execution or settings.current(FAMILY)
     layers = [keras.Input((IMAGE_SIZE,), name="pixels")]
     for width in hp.hidden:
-        layers.append(keras.layers.Dense(
-            width, activation=hp.activation,
-            kernel_initializer=common.keras_initializer(hp.kernel_init),
-            bias_initializer=common.keras_initializer(hp.bias_init)))
+        layers.append(_dense(width, hp, activation=hp.activation))
         if hp.dropout:
-            layers.append(nets_layers.Dropout(hp.dropout, rng_alg=common.dropout_rng(hp)))
-    layers.append(keras.layers.Dense(
-        NUM_CLASSES, name="logits",
-        kernel_initializer=common.keras_initializer(hp.kernel_init),
-        bias_initializer=common.keras_initializer(hp.bias_init)))
-    return common.sequential(layers, "mlp", hp)
+            layers.append(build.dropout(hp.dropout, execution))
+    layers.append(_dense(NUM_CLASSES, hp, name="logits"))
+    return compiled.sequential(layers, "mlp", hp, execution)
 
 
 def v1_logits(hp: HParams, x: tf.Tensor, keep_prob: tf.Tensor) -> tf.Tensor:
     """The TF1 graph of ``hp`` on placeholder ``x`` [None, 784]; call inside a tf.Graph."""
-    act = common.v1_activation(hp.activation)
+    act = translate.v1_activation(hp.activation)
     widths = (IMAGE_SIZE, *hp.hidden, NUM_CLASSES)
     h = x
     for i, (fan_in, width) in enumerate(zip(widths, widths[1:]), start=1):
-        w = common.v1.get_variable(f"W{i}", [fan_in, width],
-                                   initializer=common.v1_initializer(hp.kernel_init))
-        b = common.v1.get_variable(f"b{i}", [width],
-                                   initializer=common.v1_initializer(hp.bias_init))
+        w = translate.v1.get_variable(f"W{i}", [fan_in, width],
+                                      initializer=translate.v1_initializer(hp.kernel_init))
+        b = translate.v1.get_variable(f"b{i}", [width],
+                                      initializer=translate.v1_initializer(hp.bias_init))
         h = tf.matmul(h, w) + b
         if i < len(widths) - 1:  # hidden layer
             h = act(h)

@@ -1,0 +1,87 @@
+"""What every command does at the terminal: a quiet start, absl's log apart, one-line
+errors and interruptions.
+
+- TensorFlow's C++ runtime prints a dozen lines while it loads (oneDNN, CUDA probes,
+  cpu_feature_guard, XLA service), some before ``absl::InitializeLog()``, which
+  ``TF_CPP_MIN_LOG_LEVEL`` cannot hide. :func:`start_tensorflow` loads it with the
+  process's stderr sent to a temporary file, replayed only if loading fails. A
+  ``TF_CPP_MIN_LOG_LEVEL`` set by the user wins: then nothing is hidden.
+- :func:`log_to_file` sends absl's log (INFO and up: the resolved hyperparameters, the
+  run's weights fingerprint) to absl's log file; the terminal keeps warnings and up.
+  ``--alsologtostderr`` or ``--logtostderr`` show it on the terminal as well.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+
+from absl import flags, logging
+
+TF_LOG_LEVEL = "TF_CPP_MIN_LOG_LEVEL"
+QUIET_LEVEL = "1"  # TF's C++ INFO lines hidden; its warnings and errors still shown
+
+
+@contextlib.contextmanager
+def _stderr_to_file():
+    """Sends file descriptor 2 (C++ and Python alike) to a temporary file meanwhile."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as captured:
+        os.dup2(captured.fileno(), 2)
+        try:
+            yield captured
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def start_tensorflow() -> None:
+    """Imports TensorFlow (and Keras) without its C++ start-up lines on the terminal."""
+    if "tensorflow" in sys.modules:
+        return
+    if TF_LOG_LEVEL in os.environ:  # the user's choice
+        import tensorflow  # noqa: F401
+        return
+    os.environ[TF_LOG_LEVEL] = QUIET_LEVEL
+    with _stderr_to_file() as captured:
+        try:
+            import keras  # noqa: F401
+            import tensorflow as tf
+
+            tf.config.list_physical_devices()  # the CUDA probe logs here, not later
+        except BaseException:
+            captured.seek(0)
+            os.write(2, captured.read())  # what went wrong, as TF said it
+            raise
+
+
+def log_to_file(program: str) -> None:
+    """absl's log to its file (``--log_dir``, else a temporary directory), INFO and up;
+    warnings and up also on the terminal (unless ``--stderrthreshold`` says otherwise)."""
+    if flags.FLAGS["logtostderr"].value or flags.FLAGS["alsologtostderr"].value:
+        return
+    if not flags.FLAGS["stderrthreshold"].present:
+        logging.set_stderrthreshold("warning")
+    logging.get_absl_handler().use_absl_log_file(program_name=program)
+
+
+def no_arguments(program: str, argv: list[str]) -> None:
+    """Refuses positional arguments in one line (absl would print its whole help)."""
+    if len(argv) > 1:
+        raise SystemExit(f"{program}: error: unexpected argument {argv[1]!r}; flags are "
+                         f"--name=value (see {program} --helpshort)")
+
+
+def fail(program: str, error: Exception | str) -> SystemExit:
+    """The one-line error for a bad input, to be raised: ``program: error: ...``."""
+    return SystemExit(f"{program}: error: {error}")
+
+
+def interrupted(program: str, how_to_resume: str) -> SystemExit:
+    """Ctrl-C: one line on stderr saying how to go on, and exit status 130."""
+    print(f"\n{program}: interrupted; {how_to_resume}", file=sys.stderr, flush=True)
+    return SystemExit(130)
