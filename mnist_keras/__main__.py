@@ -18,6 +18,7 @@ import tempfile
 from absl import app, flags, logging
 
 from mnist_keras import cli_flags, console, registry
+from mnist_keras.errors import InputError
 
 PROGRAM = "mnist_keras"
 FLAGS = flags.FLAGS
@@ -61,9 +62,7 @@ def main(argv):
     except KeyboardInterrupt:
         raise console.interrupted(PROGRAM, f"the same command resumes {run_dir} from its "
                                   "last finished epoch") from None
-    except Exception as e:
-        if not _is_bad_input(e):
-            raise
+    except InputError as e:
         raise console.fail(PROGRAM, e) from None
 
 
@@ -74,16 +73,6 @@ def _check_outputs(run_dir: str) -> None:
     check_writable(run_dir, "--model_dir")
     if FLAGS.export or FLAGS.tflite:
         check_writable(FLAGS.export_root, "--export_root")
-
-
-def _is_bad_input(error: Exception) -> bool:
-    """Whether ``error`` is one of the project's one-line errors (bad data, flag, run)."""
-    from mnist_keras.data.idx import DataError
-    from mnist_keras.serving.exporter import ExportError
-    from mnist_keras.training.run_dir import RunDirError
-    from mnist_keras.training.strategies import StrategyError
-
-    return isinstance(error, (DataError, ExportError, RunDirError, StrategyError))
 
 
 def _train(run_dir: str) -> str | None:
@@ -160,7 +149,7 @@ def _export(run_dir: str) -> None:
 
 def cli():
     """The ``mnist-keras`` console script."""
-    app.run(main)
+    app.run(main, flags_parser=console.flags_parser(PROGRAM))
 
 
 if __name__ == "__main__":

@@ -13,30 +13,15 @@ errors and interruptions.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
-import tempfile
 
 from absl import flags, logging
 
+from mnist_keras import stderr_capture
+
 TF_LOG_LEVEL = "TF_CPP_MIN_LOG_LEVEL"
-QUIET_LEVEL = "1"  # TF's C++ INFO lines hidden; its warnings and errors still shown
-
-
-@contextlib.contextmanager
-def _stderr_to_file():
-    """Sends file descriptor 2 (C++ and Python alike) to a temporary file meanwhile."""
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with tempfile.TemporaryFile() as captured:
-        os.dup2(captured.fileno(), 2)
-        try:
-            yield captured
-        finally:
-            sys.stderr.flush()
-            os.dup2(saved, 2)
-            os.close(saved)
+QUIET_LEVEL = "2"  # TF's C++ INFO and WARNING lines hidden (an op error logs a warning too)
 
 
 def start_tensorflow() -> None:
@@ -47,7 +32,7 @@ def start_tensorflow() -> None:
         import tensorflow  # noqa: F401
         return
     os.environ[TF_LOG_LEVEL] = QUIET_LEVEL
-    with _stderr_to_file() as captured:
+    with stderr_capture.captured() as captured:
         try:
             import keras  # noqa: F401
             import tensorflow as tf
@@ -67,6 +52,17 @@ def log_to_file(program: str) -> None:
     if not flags.FLAGS["stderrthreshold"].present:
         logging.set_stderrthreshold("warning")
     logging.get_absl_handler().use_absl_log_file(program_name=program)
+
+
+def flags_parser(program: str):
+    """absl's flag parsing, each bad flag one line (absl's own adds a second)."""
+    def parse(argv: list[str]) -> list[str]:
+        try:
+            return flags.FLAGS(argv)
+        except flags.Error as e:
+            raise SystemExit(f"{program}: error: {e}") from None
+
+    return parse
 
 
 def no_arguments(program: str, argv: list[str]) -> None:

@@ -39,7 +39,7 @@ def main(argv):
 
 def cli():
     """The ``mnist-keras-export`` console script."""
-    app.run(main)
+    app.run(main, flags_parser=console.flags_parser(PROGRAM))
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ import time
 from absl import app, flags
 
 from mnist_keras import cli_flags, console, registry
+from mnist_keras.errors import InputError
 
 PROGRAM = "ladder"
 FLAGS = flags.FLAGS
@@ -71,7 +72,7 @@ def main(argv):
     try:
         found = [runner.get(step, len(plan), *item, train=not FLAGS.report_only)
                  for step, item in enumerate(plan, 1)]
-    except mnist.DataError as e:
+    except InputError as e:
         raise console.fail(PROGRAM, e) from None
     except KeyboardInterrupt:
         raise console.interrupted(PROGRAM, "the same command resumes the ladder") from None
@@ -87,7 +88,7 @@ def main(argv):
 
 def cli():
     """The ``mnist-keras-ladder`` console script."""
-    app.run(main)
+    app.run(main, flags_parser=console.flags_parser(PROGRAM))
 
 
 if __name__ == "__main__":

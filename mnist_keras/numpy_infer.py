@@ -67,7 +67,7 @@ def _export(model_path: str | None, weights_path: str) -> None:
 
 def cli():
     """The ``mnist-keras-numpy-infer`` console script."""
-    app.run(main)
+    app.run(main, flags_parser=console.flags_parser(PROGRAM))
 
 
 if __name__ == "__main__":

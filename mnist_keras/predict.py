@@ -89,7 +89,7 @@ def _print_test_accuracy(predictors, predictor) -> int:
 
 def cli():
     """The ``mnist-keras-predict`` console script."""
-    app.run(main)
+    app.run(main, flags_parser=console.flags_parser(PROGRAM))
 
 
 if __name__ == "__main__":

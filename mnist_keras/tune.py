@@ -21,6 +21,7 @@ import os
 from absl import app, flags
 
 from mnist_keras import cli_flags, console, registry
+from mnist_keras.errors import InputError
 
 PROGRAM = "mnist_keras.tune"
 FLAGS = flags.FLAGS
@@ -90,7 +91,7 @@ def main(argv):
                     max_consecutive_failures=FLAGS.max_consecutive_failures,
                     export_root=FLAGS.export_root if FLAGS.export else None,
                     tflite=FLAGS.tflite, strategy=strategy)
-    except (hypermodel.TuningError, mnist.DataError, strategies.StrategyError) as e:
+    except InputError as e:
         raise console.fail(PROGRAM, e) from None
     except KeyboardInterrupt:
         raise console.interrupted(PROGRAM, "the same command continues the search in "
@@ -110,7 +111,7 @@ def _searchable(stage):
 
 def cli():
     """The ``mnist-keras-tune`` console script."""
-    app.run(main)
+    app.run(main, flags_parser=console.flags_parser(PROGRAM))
 
 
 if __name__ == "__main__":

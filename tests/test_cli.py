@@ -75,3 +75,33 @@ def test_a_tf_log_level_the_user_set_wins(tmp_path):
                      "--verbose=0", env={"TF_CPP_MIN_LOG_LEVEL": "0"})
     assert result.returncode == 0, result.stderr[-2000:]
     assert TF_START_UP.search(result.stderr)  # nothing hidden
+
+
+def test_ctrl_c_says_how_to_resume_and_the_same_command_does(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import REPO, clean_env
+
+    args = [sys.executable, "-m", "mnist_keras", "--stage=5", "--epochs=40",
+            "--train_examples=1000", f"--model_dir={tmp_path}", "--verbose=0"]
+    proc = subprocess.Popen(args, cwd=REPO, env=clean_env(), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    history = tmp_path / "history.json"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not (
+            history.exists() and len(json.loads(history.read_text() or "[]")) >= 2):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err[-2000:]
+    assert err.strip().splitlines() == [f"mnist_keras: interrupted; the same command resumes "
+                                        f"{tmp_path} from its last finished epoch"]
+    done = len(json.loads(history.read_text()))
+    again = run_cli(*args[2:])
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert f"Resuming {tmp_path} after period " in again.stdout
+    assert [e["epoch"] for e in json.loads(history.read_text())] == list(range(1, 41))
+    assert done < 40

@@ -114,11 +114,12 @@ def test_saved_model_cli_shows_and_runs_the_signatures(exported, expected, tmp_p
                                atol=1e-5)
 
 
-@pytest.mark.filterwarnings("ignore:.*tf.lite.Interpreter is deprecated")
 def test_tflite_gives_the_saved_models_outputs(exported, expected):
+    from ai_edge_litert.interpreter import Interpreter  # LiteRT, TFLite's runtime
+
     images, _ = expected
     loaded = tf.saved_model.load(exported[1])
-    interpreter = tf.lite.Interpreter(os.path.join(exported[1], "model.tflite"))
+    interpreter = Interpreter(os.path.join(exported[1], "model.tflite"))
     assert set(interpreter.get_signature_list()) == SIGNATURE_NAMES
     for name, batch in _inputs(images).items():
         arg = next(iter(loaded.signatures[name].structured_input_signature[1]))
@@ -205,3 +206,22 @@ def test_cli_bad_run_dir_is_one_line_not_a_traceback(tmp_path):
     assert result.returncode != 0
     assert f"export: error: {tmp_path / 'nope'}: no such run directory" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("name, shape", [("serving_default", (4, 14, 28)),
+                                         ("serving_uint8", (4, 14, 28)),
+                                         ("serving_flat", (4, 392))])
+def test_a_batch_of_another_shape_is_an_error_not_fewer_images(exported, name, shape):
+    from ai_edge_litert.interpreter import Interpreter
+
+    loaded = tf.saved_model.load(exported[1])
+    signature = loaded.signatures[name]
+    arg = next(iter(signature.structured_input_signature[1]))
+    dtype = np.uint8 if name == "serving_uint8" else np.float32
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        signature(**{arg: tf.zeros(shape, dtype)})
+    if name == "serving_flat":  # TFLite's converter takes its declared [n, 784] as given
+        return
+    runner = Interpreter(os.path.join(exported[1], "model.tflite")).get_signature_runner(name)
+    with pytest.raises(RuntimeError):  # TFLite has no ensure_shape: the reshape fails
+        runner(**{arg: np.zeros(shape, dtype)})

@@ -15,12 +15,14 @@ import zlib
 
 import numpy as np
 
+from mnist_keras.errors import InputError
+
 IMAGE_SIDE = 28  # pixels
 IMAGE_SIZE = IMAGE_SIDE * IMAGE_SIDE
 IMAGES_MAGIC, LABELS_MAGIC = 2051, 2049  # 0x803 and 0x801
 
 
-class DataError(Exception):
+class DataError(InputError):
     """MNIST data is missing, unreadable or not the official content."""
 
 

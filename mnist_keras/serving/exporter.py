@@ -34,6 +34,7 @@ import keras
 import tensorflow as tf
 
 from mnist_keras.data.mnist import IMAGE_SIDE, IMAGE_SIZE, NUM_CLASSES
+from mnist_keras.errors import InputError
 from mnist_keras.training import atomic
 from mnist_keras.training.run_dir import HPARAMS_FILE, METRICS_FILE, MODEL_FILE
 
@@ -44,7 +45,7 @@ TMP_PREFIX = ".tmp-export-"  # not an integer: never taken for a version
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 
 
-class ExportError(Exception):
+class ExportError(InputError):
     """A run that cannot be exported, or an export root that cannot be written."""
 
 
@@ -63,18 +64,23 @@ def build_archive(model: keras.Model) -> keras.export.ExportArchive:
     # 9.6 MB of variables with it, 4.8 MB without; same outputs).
     side = [None, IMAGE_SIDE, IMAGE_SIDE]
 
-    # A batch of another shape is an error at the call (ensure_shape), never reshaped
-    # into a different number of images.
+    # A batch of another shape is an error at the call, never reshaped into another
+    # number of images: ensure_shape checks it in TF. TFLite drops that op; there the
+    # reshape of [n, 28, 28] to [n, 784], n taken from the input, fails instead. (TFLite's
+    # converter takes serving_flat's declared [n, 784] as given: a LiteRT caller that
+    # resizes its input to another width gets other rows.)
+    def flat(images):
+        return tf.reshape(images, [tf.shape(images)[0], IMAGE_SIZE])
+
     def from_images(images):  # float32 [n, 28, 28] in [0, 1]
-        images = tf.ensure_shape(images, side)
-        return serving_outputs(model, tf.reshape(images, [-1, IMAGE_SIZE]))
+        return serving_outputs(model, flat(tf.ensure_shape(images, side)))
 
     def from_pixels(pixels):  # float32 [n, 784] in [0, 1]
         return serving_outputs(model, tf.ensure_shape(pixels, [None, IMAGE_SIZE]))
 
     def from_uint8(images):  # uint8 [n, 28, 28], 0-255
         scaled = tf.cast(tf.ensure_shape(images, side), tf.float32) / 255.0
-        return serving_outputs(model, tf.reshape(scaled, [-1, IMAGE_SIZE]))
+        return serving_outputs(model, flat(scaled))
 
     # Registered first, so it is also what a client gets without naming a signature.
     archive.add_endpoint("serving_default", from_images,

@@ -5,13 +5,14 @@ aspect ratio) to fit 20x20 pixels, then placed in a 28x28 field with its centre 
 at the field's centre. :func:`to_mnist` does the same to any grayscale image:
 
 1. Polarity. MNIST is light ink on a dark background. A dark digit on light paper is
-   inverted; ``background="auto"`` decides by the median pixel (the background covers
-   most of an image), ``"light"`` / ``"dark"`` force it.
+   inverted; ``background="auto"`` decides with the lighting taken out (a quadratic
+   surface through the image): the ink is what deviates from it, darker or lighter
+   (:func:`light_background`); ``"light"`` / ``"dark"`` force it.
 2. Levels. On a copy smoothed at the scale the resizing will average anyway: the
-   background's level as a plane (a photo's light falls off across the page; Otsu's
-   threshold tells background from ink), and the ink's level (its 99th percentile).
-   Then background -> 0, ink -> 1, and what is under :data:`NOISE_FLOOR` (paper grain,
-   JPEG noise) -> 0.
+   background's level as a quadratic surface (a photo's light falls off across the
+   page; Otsu's threshold tells background from ink), and the ink's level (its 99th
+   percentile). Then background -> 0, ink -> 1, and what is under :data:`NOISE_FLOOR`
+   (paper grain, JPEG noise) -> 0.
 3. The ink's bounding box, scaled to fit 20x20 (antialiased).
 4. Pasted into 28x28 with its centre of mass at :data:`CENTRE`.
 
@@ -35,7 +36,9 @@ import re
 import numpy as np
 import tensorflow as tf
 
+from mnist_keras import stderr_capture
 from mnist_keras.data.mnist import IMAGE_SIDE, IMAGE_SIZE
+from mnist_keras.errors import InputError
 
 BOX_SIDE = 20  # pixels: MNIST fitted each digit's bounding box into 20x20
 # Where MNIST's centre of mass lies, in (row, column) pixel indices: measured over the
@@ -46,7 +49,7 @@ MIN_CONTRAST = 0.05  # in [0, 1] pixel units: less between background and ink is
 BACKGROUNDS = ("auto", "light", "dark")
 
 
-class ImageError(ValueError):
+class ImageError(InputError, ValueError):
     """A file that cannot be made into MNIST images; the message is one line."""
 
 
@@ -65,11 +68,16 @@ def read_bytes(path: str) -> bytes:
 def read_image(path: str) -> np.ndarray:
     """Decodes an image file (PNG, JPEG, ...) to grayscale float32 [h, w] in [0, 1]."""
     raw = read_bytes(path)
+    # uint8: every format decodes to it (WebP only to it; 16-bit PNG is rounded). libjpeg
+    # and TF print their own lines about a broken file; the error says it in one.
     try:
-        image = tf.io.decode_image(raw, dtype=tf.float32, expand_animations=False)
+        with stderr_capture.captured():
+            image = tf.io.decode_image(raw, dtype=tf.uint8, expand_animations=False)
     except (tf.errors.InvalidArgumentError, tf.errors.UnknownError) as e:
         raise ImageError(f"not a readable image: {_op_message(e)}") from None
-    return grayscale(image.numpy())
+    if 0 in image.shape:
+        raise ImageError(f"an image of {image.shape[1]}x{image.shape[0]} pixels")
+    return grayscale(image.numpy().astype(np.float32) / 255.0)
 
 
 def _op_message(e: tf.errors.OpError) -> str:
@@ -100,9 +108,27 @@ def _flatten_alpha(gray: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     return gray * alpha + backdrop * (1.0 - alpha)
 
 
+def lighting(x: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+    """The least-squares quadratic surface through ``x``'s pixels (in ``mask``, else all).
+
+    Light on a page varies smoothly (falling off across it, brighter at one corner); a
+    quadratic in row and column follows that, while strokes, thin and sharp, do not fit.
+    """
+    rows, cols = np.indices(x.shape, dtype=np.float64) / max(x.shape)  # well conditioned
+    terms = np.stack([np.ones(x.shape), rows, cols, rows * rows, cols * cols, rows * cols])
+    chosen = np.ones(x.shape, bool) if mask is None else mask
+    coef, *_ = np.linalg.lstsq(terms[:, chosen].T, x[chosen].astype(np.float64), rcond=None)
+    return np.tensordot(coef, terms, axes=1).astype(np.float32)
+
+
 def light_background(gray: np.ndarray) -> bool:
-    """Whether the background is lighter than the ink: the median is nearer the maximum."""
-    return float(np.median(gray)) > (float(gray.min()) + float(gray.max())) / 2
+    """Whether the ink is darker than the page around it.
+
+    With the lighting (:func:`lighting`) taken out, the page is near 0 and the ink is
+    what deviates: a light page has its median nearer the residual's maximum.
+    """
+    residual = gray - lighting(gray)
+    return float(np.median(residual)) > (float(residual.min()) + float(residual.max())) / 2
 
 
 def light_on_dark(gray: np.ndarray, background: str = "auto") -> np.ndarray:
@@ -173,24 +199,16 @@ def otsu_threshold(x: np.ndarray, bins: int = 256) -> float:
 
 
 def background_level(x: np.ndarray, passes: int = 2) -> np.ndarray:
-    """The background's level at every pixel, as a plane (light falling off linearly).
+    """The background's level at every pixel, lighting included (:func:`lighting`).
 
-    A plane through all the pixels first (the ink is the smaller part), then, ``passes``
+    A surface through all the pixels first (the ink is the smaller part), then, ``passes``
     times, through the pixels Otsu's threshold calls background after removing it.
     """
-    plane = fit_plane(x, np.ones(x.shape, bool))
+    surface = lighting(x)
     for _ in range(passes):
-        residual = x - plane
-        plane = fit_plane(x, residual <= otsu_threshold(residual))
-    return plane
-
-
-def fit_plane(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """The least-squares plane ``a + b*row + c*column`` through ``x``'s pixels in ``mask``."""
-    rows, cols = np.indices(x.shape, dtype=np.float64)
-    design = np.stack([np.ones(mask.sum()), rows[mask], cols[mask]], axis=1)
-    coef, *_ = np.linalg.lstsq(design, x[mask].astype(np.float64), rcond=None)
-    return (coef[0] + coef[1] * rows + coef[2] * cols).astype(np.float32)
+        residual = x - surface
+        surface = lighting(x, residual <= otsu_threshold(residual))
+    return surface
 
 
 def crop(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -234,20 +252,27 @@ def to_mnist(gray: np.ndarray, background: str = "auto") -> np.ndarray:
     return centre(fit_box(crop(levels, mask)))
 
 
+NPY_MAGIC = b"\x93NUMPY"  # every .npy file starts with it (NumPy's format spec)
+
+
 def load_npy(path: str) -> np.ndarray:
     """A ``.npy`` batch ([n, 28, 28] or [n, 784], or one image) as float32 [n, 28, 28].
 
     uint8 is read as 0-255, floats must already be in [0, 1]. Never unpickles.
     """
-    read_bytes(path)  # the same one-line errors for missing and empty files
+    if not read_bytes(path).startswith(NPY_MAGIC):  # np.load would try it as a pickle
+        raise ImageError("not a NumPy .npy file (no .npy header)")
     try:
         array = np.load(path, allow_pickle=False)
-    except (OSError, ValueError) as e:
-        raise ImageError(f"not a NumPy .npy array: {e}") from None
+    except (OSError, ValueError, EOFError) as e:
+        reason = "object arrays need pickle, never loaded" if "pickle" in str(e) else e
+        raise ImageError(f"not a usable .npy array: {reason}") from None
     if array.shape in ((IMAGE_SIDE, IMAGE_SIDE), (IMAGE_SIZE,)):
         array = array[None]
-    if array.ndim not in (2, 3) or array[0].size != IMAGE_SIZE or not len(array):
+    if array.ndim not in (2, 3) or int(np.prod(array.shape[1:])) != IMAGE_SIZE:
         raise ImageError(f"shape {array.shape}: expected [n, 28, 28] or [n, 784]")
+    if not len(array):
+        raise ImageError(f"shape {array.shape}: an empty batch, no image to predict")
     return _scaled(array).reshape(-1, IMAGE_SIDE, IMAGE_SIDE)
 
 
@@ -256,8 +281,10 @@ def _scaled(array: np.ndarray) -> np.ndarray:
         return array.astype(np.float32) / 255.0
     if not np.issubdtype(array.dtype, np.floating):
         raise ImageError(f"dtype {array.dtype}: expected uint8 (0-255) or float in [0, 1]")
-    if not np.isfinite(array).all() or array.min() < 0.0 or array.max() > 1.0:
-        raise ImageError(f"float values in [{np.nanmin(array):g}, {np.nanmax(array):g}]: "
+    if not np.isfinite(array).all():
+        raise ImageError("NaN or infinite values: expected floats in [0, 1]")
+    if array.min() < 0.0 or array.max() > 1.0:
+        raise ImageError(f"float values in [{array.min():g}, {array.max():g}]: "
                          "expected [0, 1] (give uint8 for 0-255)")
     return array.astype(np.float32)
 

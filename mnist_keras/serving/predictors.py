@@ -10,7 +10,6 @@ files as MNIST was (``images``) and predicts them, reporting each unreadable fil
 from __future__ import annotations
 
 import os
-import warnings
 import zipfile
 from typing import Callable
 
@@ -18,6 +17,7 @@ import numpy as np
 import tensorflow as tf
 
 from mnist_keras.data.mnist import IMAGE_SIDE, IMAGE_SIZE
+from mnist_keras.errors import InputError
 from mnist_keras.serving import images as images_lib
 
 TOP_K = 3
@@ -28,13 +28,14 @@ SIGNATURE = "serving_default"
 Predictor = Callable[[np.ndarray], np.ndarray]
 
 
-class ModelError(Exception):
+class ModelError(InputError):
     """A model path that cannot be loaded as a predictor; the message is one line."""
 
 
 def _one_line(e: Exception) -> str:
-    text = str(e).strip()
-    return text.splitlines()[0] if text else type(e).__name__
+    """An exception's whole message on one line (its lines joined)."""
+    lines = [line.strip() for line in str(e).splitlines() if line.strip()]
+    return "; ".join(lines) if lines else type(e).__name__
 
 
 def saved_model_dir(path: str) -> str:
@@ -75,14 +76,14 @@ def load_saved_model(path: str) -> Predictor:
 
 
 def load_tflite(path: str) -> Predictor:
-    """A predictor running the ``.tflite`` file's ``serving_default`` signature."""
-    with warnings.catch_warnings():  # tf.lite.Interpreter's notice about ai_edge_litert
-        warnings.simplefilter("ignore", UserWarning)
-        try:
-            interpreter = tf.lite.Interpreter(model_path=path)
-            runner = interpreter.get_signature_runner(SIGNATURE)
-        except (ValueError, RuntimeError) as e:
-            raise ModelError(f"{path}: cannot load a TFLite model: {_one_line(e)}") from None
+    """A predictor running the ``.tflite`` file's ``serving_default`` signature in LiteRT
+    (``ai_edge_litert``, the runtime that replaces ``tf.lite.Interpreter``)."""
+    from ai_edge_litert.interpreter import Interpreter
+
+    try:
+        runner = Interpreter(model_path=path).get_signature_runner(SIGNATURE)
+    except (ValueError, RuntimeError) as e:
+        raise ModelError(f"{path}: cannot load a TFLite model: {_one_line(e)}") from None
     details = runner.get_input_details()
     outputs = runner.get_output_details()
     if "images" not in details or details["images"]["dtype"] != np.float32 \

@@ -28,6 +28,7 @@ import os
 import shutil
 from typing import Callable
 
+from mnist_keras.errors import InputError
 from mnist_keras.training import atomic
 
 HPARAMS_FILE = "hparams.json"
@@ -47,7 +48,7 @@ IDENTITY = ("stage", "name", "api", "hparams_class", "hparams", "numerics",
             "data.test_images")
 
 
-class RunDirError(Exception):
+class RunDirError(InputError):
     """A run directory that cannot be used as asked; the message is one line."""
 
 

@@ -19,12 +19,13 @@ import keras
 import tensorflow as tf
 
 from mnist_keras.data.mnist import Split
+from mnist_keras.errors import InputError
 from mnist_keras.data.pipeline import make_dataset
 
 STRATEGIES = ("default", "mirrored", "multi_worker")
 
 
-class StrategyError(Exception):
+class StrategyError(InputError):
     """A strategy that cannot be set up as asked."""
 
 

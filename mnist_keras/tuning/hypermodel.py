@@ -12,6 +12,7 @@ import tensorflow as tf
 
 from mnist_keras import nets, registry
 from mnist_keras.data import idx, mnist, pipeline
+from mnist_keras.errors import InputError
 from mnist_keras.execution import settings
 from mnist_keras.nets.hparams import Training
 from mnist_keras.training import keras_train, loop
@@ -27,7 +28,7 @@ TRIAL_METRICS = ("val_loss", "accuracy", "loss", "best_epoch", "epochs_run", "la
                  "stopped_early")
 
 
-class TuningError(Exception):
+class TuningError(InputError):
     """Bad input or a search with nothing to show; the command prints it as one line."""
 
 
