@@ -272,7 +272,8 @@ def test_auto_polarity_survives_uneven_lighting(mnist_data, trained, tmp_path):
     right = {background: np.mean([r.get("digit") == label for r, label in zip(
         predict.predict_files(predictor, paths, background=background), labels)])
         for background in ("auto", "light")}
-    # Measured: auto 0.93, light 0.97 (before the lighting surface: 0.33 and 0.53).
+    # Measured: auto 0.90, light 0.93; with the plane and the median's polarity that
+    # came before the quadratic lighting surface, 0.27 and 0.33.
     assert right["auto"] >= 0.9 * right["light"] and right["light"] >= 0.8, right
 
 
