@@ -13,7 +13,7 @@ import shutil
 import numpy as np
 import pytest
 
-from conftest import run_cli
+from conftest import REPO, run_cli
 
 STAGES = ("0, 1, 2, 3, 4, 5, 6, 7, 8, 9, sigmoid, softmax_hidden, keras_dropout, "
           "experts_softmax, experts_cnn, numpy_sigmoid")
@@ -222,5 +222,7 @@ def test_a_bad_file_is_one_line_and_the_others_are_predicted(predicted, name):
         str(tmp / "good.npy[0]"), str(tmp / "good.npy[1]"), str(tmp / "good.npy[2]")]
 
 
-def test_the_table_holds_at_least_30_kinds():
-    assert len(CASES) + len(FILE_CASES) >= 30
+def test_the_readme_counts_this_table():
+    kinds = len(CASES) + len(FILE_CASES)
+    assert kinds >= 30
+    assert f"**Reliability**: {kinds} kinds of bad input" in (REPO / "README.md").read_text()

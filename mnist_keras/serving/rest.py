@@ -1,0 +1,111 @@
+"""TensorFlow Serving's REST API (``api_rest.md``), on Starlette, and the drawing page.
+
+  GET  /v1/models/NAME[/versions/N]              model_version_status
+  GET  /v1/models/NAME[/versions/N]/metadata     the signature_def of every signature
+  POST /v1/models/NAME[/versions/N]:predict      instances (row) or inputs (columnar)
+  GET  /                                         the draw-a-digit page
+  GET  /v1/models                                the served names (for the page; not TF
+                                                 Serving's)
+
+Errors are ``{"error": "..."}`` with TF Serving's codes: 400 for a bad argument or a
+malformed request (a GET on ``:predict`` too), 404 for an unknown model, version or
+route. A request that fails never takes the server down: it gets its error, and the
+next request is served.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import json
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse
+from starlette.routing import Route
+
+from mnist_keras.errors import InputError
+from mnist_keras.serving import predict_request
+from mnist_keras.serving.model_store import ModelStore, NotFound
+from mnist_keras.serving.predict_request import BadRequest
+
+PAGE = "index.html"  # in the package's page/ folder
+
+
+def _error(message: str, status: int) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    """The request body, refused once it passes ``limit`` bytes (however it is sent)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise BadRequest(f"the request body is over the server's limit of {limit} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BadRequest(f"the request body is over the server's limit of {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _version(request: Request) -> int | None:
+    version = request.path_params.get("version")
+    return None if version is None else int(version)
+
+
+def create_app(store: ModelStore, *, max_body_bytes: int, max_batch: int,
+               allow_origin: str | None = None) -> Starlette:
+    """The REST API over ``store``'s models, with the page at ``/``.
+
+    Args:
+      max_body_bytes: a request body over this is refused (400).
+      max_batch: a request of more instances is refused (400).
+      allow_origin: the one origin CORS lets in; None: CORS off.
+    """
+    page = importlib.resources.files("mnist_keras.serving").joinpath("page", PAGE).read_text()
+
+    async def status(request: Request):
+        return JSONResponse(store.status(request.path_params["name"], _version(request)))
+
+    async def metadata(request: Request):
+        return JSONResponse(store.metadata(request.path_params["name"], _version(request)))
+
+    async def predict(request: Request):
+        if request.method != "POST":
+            raise BadRequest("use POST for :predict (with 'instances' or 'inputs')")
+        servable = store.get(request.path_params["name"], _version(request))
+        body = await _body(request, max_body_bytes)
+        try:
+            payload = json.loads(body)
+        except (ValueError, UnicodeDecodeError) as e:
+            raise BadRequest(f"JSON Parse error: {e}") from None
+        return JSONResponse(await run_in_threadpool(predict_request.answer, servable,
+                                                    payload, max_batch))
+
+    async def models(request: Request):
+        return JSONResponse({"models": store.names()})
+
+    async def index(request: Request):
+        return HTMLResponse(page)
+
+    model = "/v1/models/{name}"
+    version = model + "/versions/{version:int}"
+    routes = [Route(model + ":predict", predict, methods=["GET", "POST"]),
+              Route(version + ":predict", predict, methods=["GET", "POST"]),
+              Route(model + "/metadata", metadata), Route(version + "/metadata", metadata),
+              Route(version, status), Route(model, status),
+              Route("/v1/models", models), Route("/", index)]
+    middleware = [] if allow_origin is None else [Middleware(
+        CORSMiddleware, allow_origins=[allow_origin], allow_methods=["GET", "POST"],
+        allow_headers=["content-type"])]
+    return Starlette(routes=routes, middleware=middleware, exception_handlers={
+        NotFound: lambda request, e: _error(str(e), 404),
+        InputError: lambda request, e: _error(str(e), 400),
+        HTTPException: lambda request, e: _error(e.detail, e.status_code),
+        Exception: lambda request, e: _error(f"internal error: {type(e).__name__}: {e}",
+                                             500)})

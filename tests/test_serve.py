@@ -1,0 +1,223 @@
+"""The REST server speaks TensorFlow Serving's API: status, metadata, predict in both
+formats and every signature, TF Serving's errors, and a new version without a restart."""
+
+import dataclasses
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from conftest import REPO, clean_env
+from mnist_keras.serving import exporter
+from mnist_keras.training import keras_train
+from stages import stage5
+
+MAX_BATCH, MAX_BODY = 50, 400_000
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def call(url: str, body=None, method=None, headers=None):
+    """(HTTP status, JSON answer, response headers) of one request."""
+    data = body if body is None or isinstance(body, bytes) else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method, headers={
+        "content-type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read()), dict(response.headers)
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read()), dict(e.headers)
+
+
+def start_server(args: list[str], timeout: float = 120):
+    """A server process and its base URL, once it answers."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "mnist_keras.serve",
+                             f"--rest_api_port={port}", *args], cwd=REPO, env=clean_env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(proc.stderr.read()[-3000:])
+        try:
+            urllib.request.urlopen(url + "/v1/models", timeout=1)
+            return proc, url
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise AssertionError("the server did not answer")
+
+
+@pytest.fixture(scope="module")
+def exported(small, tmp_path_factory):
+    """(export root, the trained model) of a short stage-5 run, exported as version 1."""
+    run = tmp_path_factory.mktemp("run")
+    keras_train.train(stage5, "5", dataclasses.replace(stage5.HParams(), epochs=1), small,
+                      str(run), verbose=0)
+    root = tmp_path_factory.mktemp("saved_models")
+    exporter.export_run(str(run), export_root=str(root))
+    return root, str(run)
+
+
+@pytest.fixture(scope="module")
+def server(exported):
+    root, _ = exported
+    proc, url = start_server([f"--model=digits={root / 'stage5'}",
+                              "--file_system_poll_wait_seconds=0.2",
+                              f"--max_batch={MAX_BATCH}", f"--max_body_bytes={MAX_BODY}",
+                              "--allow_origin=http://allowed.example"])
+    yield url
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def local(exported, small):
+    """The same version loaded here: (images [8, 28, 28], its signatures)."""
+    root, _ = exported
+    loaded = tf.saved_model.load(str(root / "stage5" / "1"))
+    return small.test.images[:8].reshape(-1, 28, 28), loaded
+
+
+def test_status_and_metadata_are_tf_servings(server):
+    status, body, _ = call(server + "/v1/models/digits")
+    assert status == 200 and body == {"model_version_status": [{
+        "version": "1", "state": "AVAILABLE",
+        "status": {"error_code": "OK", "error_message": ""}}]}
+    assert call(server + "/v1/models/digits/versions/1")[1] == body
+    status, meta, _ = call(server + "/v1/models/digits/metadata")
+    assert status == 200 and meta["model_spec"] == {"name": "digits", "signature_name": "",
+                                                    "version": "1"}
+    defs = meta["metadata"]["signature_def"]["signature_def"]
+    assert set(defs) == {"serving_default", "serving_flat", "serving_uint8"}
+    images = defs["serving_default"]["inputs"]["images"]
+    assert images["dtype"] == "DT_FLOAT"
+    assert [d["size"] for d in images["tensor_shape"]["dim"]] == ["-1", "28", "28"]
+    assert defs["serving_uint8"]["inputs"]["images"]["dtype"] == "DT_UINT8"
+    assert set(defs["serving_flat"]["outputs"]) == {"probabilities", "classes"}
+    assert defs["serving_flat"]["method_name"] == "tensorflow/serving/predict"
+
+
+def _inputs(images):
+    return {"serving_default": ("images", images),
+            "serving_flat": ("pixels", images.reshape(-1, 784)),
+            "serving_uint8": ("images", np.round(images * 255).astype(np.uint8))}
+
+
+@pytest.mark.parametrize("signature", ["serving_default", "serving_flat", "serving_uint8"])
+def test_predict_in_both_formats_gives_the_models_probabilities(server, local, signature):
+    images, loaded = local
+    name, batch = _inputs(images)[signature]
+    want = loaded.signatures[signature](**{name: tf.constant(batch)})
+    url = server + "/v1/models/digits:predict"
+    status, rows, _ = call(url, {"signature_name": signature, "instances": batch.tolist()})
+    assert status == 200 and len(rows["predictions"]) == 8
+    np.testing.assert_allclose([r["probabilities"] for r in rows["predictions"]],
+                               want["probabilities"].numpy(), atol=1e-5)
+    assert [r["classes"] for r in rows["predictions"]] == want["classes"].numpy().tolist()
+    status, columns, _ = call(url, {"signature_name": signature, "inputs": {name: batch.tolist()}})
+    assert status == 200
+    np.testing.assert_allclose(columns["outputs"]["probabilities"],
+                               want["probabilities"].numpy(), atol=1e-5)
+    objects = call(url, {"signature_name": signature,
+                         "instances": [{name: x.tolist()} for x in batch]})[1]
+    assert objects == rows
+
+
+def test_a_version_can_be_named(server, local):
+    images, _ = local
+    good = call(server + "/v1/models/digits/versions/1:predict",
+                {"instances": images[:1].tolist()})
+    assert good[0] == 200 and len(good[1]["predictions"]) == 1
+
+
+BAD = [
+    ("malformed JSON", "/v1/models/digits:predict", b"{not json", 400, "JSON Parse error"),
+    ("both formats", "/v1/models/digits:predict", {"instances": [[0]], "inputs": [[0]]}, 400,
+     "either 'instances' (row format) or 'inputs' (columnar format)"),
+    ("neither format", "/v1/models/digits:predict", {"signature_name": "serving_default"},
+     400, "either 'instances'"),
+    ("a wrong shape", "/v1/models/digits:predict", {"instances": np.zeros((2, 14, 28)).tolist()},
+     400, "input images: shape [2, 14, 28] does not fit the signature's [-1, 28, 28]"),
+    ("strings", "/v1/models/digits:predict", {"instances": [[["a"] * 28] * 28]}, 400,
+     "input images: expected numbers (float32), got strings"),
+    ("NaN", "/v1/models/digits:predict",  # TF Serving's JSON has NaN tokens, as Python's
+     json.dumps({"instances": [[[float("nan")] + [0.0] * 27] + [[0.0] * 28] * 27]}).encode(),
+     400, "input images: NaN or infinite values"),
+    ("an empty list", "/v1/models/digits:predict", {"instances": []}, 400,
+     "a batch of 0 instances; give 1 to 50"),
+    ("too many instances", "/v1/models/digits:predict",
+     {"instances": np.zeros((MAX_BATCH + 1, 28, 28)).tolist()}, 400,
+     "a batch of 51 instances; give 1 to 50"),
+    ("a uint8 out of range", "/v1/models/digits:predict",
+     {"signature_name": "serving_uint8", "instances": np.full((1, 28, 28), 300).tolist()},
+     400, "expected integers 0-255"),
+    ("an unknown model", "/v1/models/nope:predict", {"instances": [[0]]}, 404,
+     "Servable not found for request: Latest(nope)"),
+    ("an unknown version", "/v1/models/digits/versions/7:predict", {"instances": [[0]]}, 404,
+     "Servable not found for request: Specific(digits, 7)"),
+    ("an unknown signature", "/v1/models/digits:predict",
+     {"signature_name": "nope", "instances": [[0]]}, 400,
+     'Serving signature name: "nope" not found in signature def'),
+    ("a body over the limit", "/v1/models/digits:predict", b"{" + b" " * MAX_BODY + b"}", 400,
+     f"the request body is over the server's limit of {MAX_BODY} bytes"),
+    ("a GET on :predict", "/v1/models/digits:predict", None, 400, "use POST for :predict"),
+    ("an unknown route", "/v2/anything", None, 404, "Not Found"),
+]
+
+
+@pytest.mark.parametrize("what, path, body, status, message", BAD, ids=[b[0] for b in BAD])
+def test_a_bad_request_gets_tf_servings_error_and_the_server_goes_on(server, local, what,
+                                                                     path, body, status,
+                                                                     message):
+    code, answer, _ = call(server + path, body)
+    assert code == status and set(answer) == {"error"} and message in answer["error"], answer
+    images, _ = local
+    assert call(server + "/v1/models/digits:predict",
+                {"instances": images[:1].tolist()})[0] == 200
+
+
+def test_cors_lets_in_the_one_origin_it_was_given(server):
+    _, _, allowed = call(server + "/v1/models/digits", headers={
+        "origin": "http://allowed.example"})
+    _, _, other = call(server + "/v1/models/digits", headers={"origin": "http://evil.example"})
+    assert allowed.get("access-control-allow-origin") == "http://allowed.example"
+    assert "access-control-allow-origin" not in other
+
+
+def test_a_new_version_is_served_without_a_restart(server, exported, local):
+    root, run = exported
+    exporter.export_run(run, export_root=str(root))  # version 2 appears
+    deadline = time.monotonic() + 60
+    while call(server + "/v1/models/digits")[1]["model_version_status"][0]["version"] != "2":
+        assert time.monotonic() < deadline, "version 2 was not picked up"
+        time.sleep(0.2)
+    images, _ = local
+    assert call(server + "/v1/models/digits/versions/2:predict",
+                {"instances": images[:1].tolist()})[0] == 200
+    assert call(server + "/v1/models/digits/versions/1:predict",
+                {"instances": images[:1].tolist()})[0] == 404  # as TF Serving: latest only
+
+
+def test_the_server_binds_to_loopback_by_default(exported):
+    root, _ = exported
+    proc, url = start_server(["--model_name=digits", f"--model_base_path={root / 'stage5'}"])
+    try:
+        assert call(url + "/v1/models")[1] == {"models": ["digits"]}
+        _, _, headers = call(url + "/v1/models/digits", headers={"origin": "http://a.example"})
+        assert "access-control-allow-origin" not in headers  # CORS off without the flag
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=30)
+    assert f"Serving digits on http://127.0.0.1:{url.rsplit(':', 1)[1]}/" in out
