@@ -201,13 +201,6 @@ def test_cli_exports_and_prints_the_version(run_dir, tmp_path):
     assert os.path.isfile(os.path.join(version_dir, "model.tflite"))
 
 
-def test_cli_bad_run_dir_is_one_line_not_a_traceback(tmp_path):
-    result = run_cli("mnist_keras.export", f"--run_dir={tmp_path / 'nope'}")
-    assert result.returncode != 0
-    assert f"export: error: {tmp_path / 'nope'}: no such run directory" in result.stderr
-    assert "Traceback" not in result.stderr
-
-
 @pytest.mark.parametrize("name, shape", [("serving_default", (4, 14, 28)),
                                          ("serving_uint8", (4, 14, 28)),
                                          ("serving_flat", (4, 392))])

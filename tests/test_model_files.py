@@ -5,55 +5,59 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from conftest import clean_env, run_cli
 
-# Loads the model, checks that nothing of ours was imported and that every class is
-# Keras' own, predicts the test images, prints the confusion matrix.
+RUNS = {"stage8-keras": ("8", "keras", 30),  # XLA loop, ThreeFry dropout
+        "cnn-keras": ("9", "keras", 20),  # fused Adam, the transposed dense gradient
+        "stage8-v1": ("8", "v1", 30)}
+
+# Loads each model, checks that nothing of ours was imported and that every class is
+# Keras' own, predicts the test images and prints each confusion matrix.
 LOADER = """
 import json, sys
 import keras, numpy as np
-model = keras.saving.load_model(sys.argv[1])
+images, labels = np.load(sys.argv[1]), np.load(sys.argv[2])
+found = {}
+for path in sys.argv[3:]:
+    model = keras.saving.load_model(path)
+    classes = [type(model), type(model.optimizer), *(type(layer) for layer in model.layers)]
+    assert all(c.__module__.startswith("keras.") for c in classes), classes
+    predictions = model.predict(images, batch_size=1000, verbose=0).argmax(axis=1)
+    counts = np.zeros((10, 10), int)
+    np.add.at(counts, (labels, predictions), 1)
+    found[path] = {"confusion": counts.tolist(), "optimizer": type(model.optimizer).__name__,
+                   "iterations": int(model.optimizer.iterations.numpy())}
 assert not [m for m in sys.modules if m.split(".")[0] in ("mnist_keras", "stages")]
-classes = [type(model), type(model.optimizer), *(type(layer) for layer in model.layers)]
-assert all(c.__module__.startswith("keras.") for c in classes), classes
-images = np.load(sys.argv[2])
-labels = np.load(sys.argv[3])
-predictions = model.predict(images, batch_size=1000, verbose=0).argmax(axis=1)
-counts = np.zeros((10, 10), int)
-np.add.at(counts, (labels, predictions), 1)
-print(json.dumps({"confusion": counts.tolist(), "optimizer": type(model.optimizer).__name__,
-                  "iterations": int(model.optimizer.iterations.numpy())}))
+print(json.dumps(found))
 """
 
 
 @pytest.fixture(scope="module")
-def test_arrays(tmp_path_factory, mnist_data):
-    import numpy as np
+def loaded(tmp_path_factory, mnist_data):
+    """(run directory, what a fresh Python found in its model.keras) for each of RUNS."""
+    tmp = tmp_path_factory.mktemp("runs")
+    np.save(tmp / "images.npy", mnist_data.test.images)
+    np.save(tmp / "labels.npy", mnist_data.test.labels)
+    for name, (stage, api, steps) in RUNS.items():
+        result = run_cli("mnist_keras", f"--stage={stage}", f"--api={api}", f"--steps={steps}",
+                         "--train_examples=3000", f"--model_dir={tmp / name}", "--verbose=0")
+        assert result.returncode == 0, result.stderr[-2000:]
+    models = [str(tmp / name / "model.keras") for name in RUNS]
+    fresh = subprocess.run([sys.executable, "-c", LOADER, str(tmp / "images.npy"),
+                            str(tmp / "labels.npy"), *models], cwd=tmp, env=clean_env(),
+                           capture_output=True, text=True, timeout=300)
+    assert fresh.returncode == 0, fresh.stderr[-3000:]
+    found = json.loads(fresh.stdout.strip().splitlines()[-1])
+    return {name: (tmp / name, found[str(tmp / name / "model.keras")]) for name in RUNS}
 
-    directory = tmp_path_factory.mktemp("arrays")
-    np.save(directory / "images.npy", mnist_data.test.images)
-    np.save(directory / "labels.npy", mnist_data.test.labels)
-    return directory / "images.npy", directory / "labels.npy"
 
-
-@pytest.mark.parametrize("stage, api, steps", [
-    ("8", "keras", 30),  # XLA loop, ThreeFry dropout
-    ("9", "keras", 20),  # fused Adam, the transposed dense gradient
-    ("8", "v1", 30),
-])
-def test_model_keras_loads_without_mnist_keras(tmp_path, test_arrays, stage, api, steps):
-    run = tmp_path / "run"
-    result = run_cli("mnist_keras", f"--stage={stage}", f"--api={api}", f"--steps={steps}",
-                     "--train_examples=3000", f"--model_dir={run}", "--verbose=0")
-    assert result.returncode == 0, result.stderr[-2000:]
-    loaded = subprocess.run([sys.executable, "-c", LOADER, str(run / "model.keras"),
-                             *map(str, test_arrays)], cwd=tmp_path, env=clean_env(),
-                            capture_output=True, text=True, timeout=300)
-    assert loaded.returncode == 0, loaded.stderr[-3000:]
-    got = json.loads(loaded.stdout.strip().splitlines()[-1])
+@pytest.mark.parametrize("name", list(RUNS))
+def test_model_keras_loads_without_mnist_keras(loaded, name):
+    run, got = loaded[name]
     metrics = json.loads((run / "metrics.json").read_text())
     assert got["confusion"] == metrics["test_confusion"]  # every prediction the run's
-    if api == "keras":  # the optimizer's state travels with the weights
-        assert (got["optimizer"], got["iterations"]) == ("Adam", steps)
+    if RUNS[name][1] == "keras":  # the optimizer's state travels with the weights
+        assert (got["optimizer"], got["iterations"]) == ("Adam", RUNS[name][2])

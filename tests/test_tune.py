@@ -147,13 +147,6 @@ def test_a_search_whose_every_trial_fails_exits_non_zero(tmp_path):
     assert found["counts"]["FAILED"] == 2 and found["final"] is None
 
 
-def test_a_stage_without_search_space_is_one_line(tmp_path):
-    result = run_cli("mnist_keras.tune", "--stage=1", f"--directory={tmp_path}")
-    assert result.returncode != 0
-    assert "stage '1' has no search space; stages with one: 2, 3," in result.stderr
-    assert "Traceback" not in result.stderr
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

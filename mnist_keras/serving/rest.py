@@ -58,6 +58,40 @@ def _version(request: Request) -> int | None:
     return None if version is None else int(version)
 
 
+class Handlers:
+    """The endpoints over one :class:`ModelStore`, with the server's limits."""
+
+    def __init__(self, store: ModelStore, max_body_bytes: int, max_batch: int):
+        self.store, self.max_body_bytes, self.max_batch = store, max_body_bytes, max_batch
+        self.page = importlib.resources.files("mnist_keras.serving").joinpath(
+            "page", PAGE).read_text()
+
+    async def status(self, request: Request):
+        return JSONResponse(self.store.status(request.path_params["name"], _version(request)))
+
+    async def metadata(self, request: Request):
+        return JSONResponse(self.store.metadata(request.path_params["name"],
+                                                _version(request)))
+
+    async def predict(self, request: Request):
+        if request.method != "POST":
+            raise BadRequest("use POST for :predict (with 'instances' or 'inputs')")
+        servable = self.store.get(request.path_params["name"], _version(request))
+        body = await _body(request, self.max_body_bytes)
+        try:
+            payload = json.loads(body)
+        except (ValueError, UnicodeDecodeError) as e:
+            raise BadRequest(f"JSON Parse error: {e}") from None
+        return JSONResponse(await run_in_threadpool(predict_request.answer, servable,
+                                                    payload, self.max_batch))
+
+    async def models(self, request: Request):
+        return JSONResponse({"models": self.store.names()})
+
+    async def index(self, request: Request):
+        return HTMLResponse(self.page)
+
+
 def create_app(store: ModelStore, *, max_body_bytes: int, max_batch: int,
                allow_origin: str | None = None) -> Starlette:
     """The REST API over ``store``'s models, with the page at ``/``.
@@ -67,39 +101,14 @@ def create_app(store: ModelStore, *, max_body_bytes: int, max_batch: int,
       max_batch: a request of more instances is refused (400).
       allow_origin: the one origin CORS lets in; None: CORS off.
     """
-    page = importlib.resources.files("mnist_keras.serving").joinpath("page", PAGE).read_text()
-
-    async def status(request: Request):
-        return JSONResponse(store.status(request.path_params["name"], _version(request)))
-
-    async def metadata(request: Request):
-        return JSONResponse(store.metadata(request.path_params["name"], _version(request)))
-
-    async def predict(request: Request):
-        if request.method != "POST":
-            raise BadRequest("use POST for :predict (with 'instances' or 'inputs')")
-        servable = store.get(request.path_params["name"], _version(request))
-        body = await _body(request, max_body_bytes)
-        try:
-            payload = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as e:
-            raise BadRequest(f"JSON Parse error: {e}") from None
-        return JSONResponse(await run_in_threadpool(predict_request.answer, servable,
-                                                    payload, max_batch))
-
-    async def models(request: Request):
-        return JSONResponse({"models": store.names()})
-
-    async def index(request: Request):
-        return HTMLResponse(page)
-
+    h = Handlers(store, max_body_bytes, max_batch)
     model = "/v1/models/{name}"
     version = model + "/versions/{version:int}"
-    routes = [Route(model + ":predict", predict, methods=["GET", "POST"]),
-              Route(version + ":predict", predict, methods=["GET", "POST"]),
-              Route(model + "/metadata", metadata), Route(version + "/metadata", metadata),
-              Route(version, status), Route(model, status),
-              Route("/v1/models", models), Route("/", index)]
+    routes = [Route(model + ":predict", h.predict, methods=["GET", "POST"]),
+              Route(version + ":predict", h.predict, methods=["GET", "POST"]),
+              Route(model + "/metadata", h.metadata), Route(version + "/metadata", h.metadata),
+              Route(version, h.status), Route(model, h.status),
+              Route("/v1/models", h.models), Route("/", h.index)]
     middleware = [] if allow_origin is None else [Middleware(
         CORSMiddleware, allow_origins=[allow_origin], allow_methods=["GET", "POST"],
         allow_headers=["content-type"])]
