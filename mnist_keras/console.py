@@ -25,7 +25,7 @@ QUIET_LEVEL = "2"  # TF's C++ INFO and WARNING lines hidden (an op error logs a 
 
 
 def start_tensorflow() -> None:
-    """Imports TensorFlow (and Keras) without its C++ start-up lines on the terminal."""
+    """Imports TensorFlow without its C++ start-up lines on the terminal."""
     if "tensorflow" in sys.modules:
         return
     if TF_LOG_LEVEL in os.environ:  # the user's choice
@@ -34,7 +34,6 @@ def start_tensorflow() -> None:
     os.environ[TF_LOG_LEVEL] = QUIET_LEVEL
     with stderr_capture.captured() as captured:
         try:
-            import keras  # noqa: F401
             import tensorflow as tf
 
             tf.config.list_physical_devices()  # the CUDA probe logs here, not later

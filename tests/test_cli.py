@@ -11,9 +11,11 @@ TF_START_UP = re.compile(r"absl::InitializeLog|cudart_stub|cuda_platform|cpu_fea
                          r"oneDNN custom operations|XLA service|StreamExecutor|Compiled cluster")
 
 
-def test_trains_a_small_run_and_writes_it(tmp_path):
+def test_trains_a_small_run_writes_and_exports_it(tmp_path):
+    run = tmp_path / "run"
     result = run_cli("mnist_keras", "--stage=5", "--epochs=2", "--train_examples=1000",
-                     f"--model_dir={tmp_path}", "--verbose=1", log=True)
+                     f"--model_dir={run}", "--verbose=1", f"--export_root={tmp_path / 'sm'}",
+                     "--tflite", log=True)
     assert result.returncode == 0, result.stderr[-2000:]
     lines = result.stdout.splitlines()
     assert any(line.startswith("Epoch: 0001 cost = ") for line in lines)
@@ -23,23 +25,15 @@ def test_trains_a_small_run_and_writes_it(tmp_path):
         assert any(line.startswith(expected) for line in lines), expected
     assert "━" in result.stdout  # the Keras progress bar
     assert "hyperparameters: {" in result.stderr  # logged by absl
-    hparams = json.loads((tmp_path / "hparams.json").read_text())
+    hparams = json.loads((run / "hparams.json").read_text())
     assert hparams["hparams"]["epochs"] == 2 and hparams["data"]["train_images"] == 1000
-    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    metrics = json.loads((run / "metrics.json").read_text())
     assert metrics["epochs"] == 2 and 0.5 < metrics["test_accuracy"] <= 1.0
-    assert (tmp_path / "model.keras").exists()
-
-
-def test_trains_and_exports_a_version(tmp_path):
-    result = run_cli("mnist_keras", "--stage=5", "--epochs=1", "--train_examples=500",
-                     f"--model_dir={tmp_path / 'run'}", f"--export_root={tmp_path / 'sm'}",
-                     "--tflite", "--verbose=0")
-    assert result.returncode == 0, result.stderr[-2000:]
-    version = tmp_path / "sm" / "stage5" / "1"
+    assert (run / "model.keras").exists()
+    version = tmp_path / "sm" / "stage5" / "1"  # and --export: a version of the run
     assert f"Exported: {version}" in result.stdout
     assert (version / "saved_model.pb").exists() and (version / "model.tflite").exists()
-    assert json.loads((version / "assets.extra" / "metrics.json").read_text()) == json.loads(
-        (tmp_path / "run" / "metrics.json").read_text())
+    assert json.loads((version / "assets.extra" / "metrics.json").read_text()) == metrics
 
 
 def test_the_console_shows_the_tutorial_not_tensorflows_start_up(tmp_path):

@@ -35,12 +35,28 @@ def _run(tmp_path, name, *flags):
     return json.loads((tmp_path / name / "metrics.json").read_text())
 
 
+@pytest.fixture(scope="module")
+def single(mnist_data, tmp_path_factory):
+    """(metrics, run directory) of the one-device run the distributed ones must match,
+    trained here as ``python -m mnist_keras --stage=5 --epochs=1 --train_examples=1000``."""
+    import dataclasses
+
+    from mnist_keras.training import keras_train
+    from stages import stage5
+
+    path = tmp_path_factory.mktemp("single")
+    hp = dataclasses.replace(stage5.HParams(), epochs=1)
+    keras.utils.set_random_seed(hp.seed)
+    data = dataclasses.replace(mnist_data, train=mnist_data.train.take(1000))
+    return keras_train.train(stage5, "5", hp, data, str(path), verbose=0), path
+
+
 def _weights(path):
     return keras.models.load_model(path, compile=False).get_weights()
 
 
-def test_mirrored_on_two_cpu_devices_matches_one_device(tmp_path):
-    single = _run(tmp_path, "single")
+def test_mirrored_on_two_cpu_devices_matches_one_device(tmp_path, single):
+    single, single_dir = single
     mirrored = _run(tmp_path, "mirrored", "--strategy=mirrored", "--cpu_devices=2")
     execution = json.loads((tmp_path / "mirrored" / "hparams.json").read_text())["execution"]
     assert (execution["jit_compile"], execution["steps_per_execution"]) == (False, 1)
@@ -50,7 +66,7 @@ def test_mirrored_on_two_cpu_devices_matches_one_device(tmp_path):
     # ~1e-7, weights within ~1e-6 after 10 Adam steps of ~1e-3 each.
     assert mirrored["final_cost"] == pytest.approx(single["final_cost"], rel=1e-5)
     for a, b in zip(_weights(tmp_path / "mirrored" / "model.keras"),
-                    _weights(tmp_path / "single" / "model.keras"), strict=True):
+                    _weights(single_dir / "model.keras"), strict=True):
         np.testing.assert_allclose(a, b, rtol=0, atol=1e-5)
 
 
@@ -64,7 +80,7 @@ def _free_ports(count):
     return ports
 
 
-def test_two_workers_train_alike_and_only_the_chief_writes(tmp_path):
+def test_two_workers_train_alike_and_only_the_chief_writes(tmp_path, single):
     workers = [f"127.0.0.1:{port}" for port in _free_ports(2)]
     procs = []
     try:
@@ -93,8 +109,8 @@ def test_two_workers_train_alike_and_only_the_chief_writes(tmp_path):
     assert not (tmp_path / "worker1").exists()  # only the chief wrote
     chief = json.loads((tmp_path / "worker0" / "metrics.json").read_text())
     assert chief["weights_sha256"] == prints[0]
-    single = _run(tmp_path, "single")  # and they trained as one device would
-    assert chief["final_cost"] == pytest.approx(single["final_cost"], rel=1e-5)
+    # and they trained as one device would
+    assert chief["final_cost"] == pytest.approx(single[0]["final_cost"], rel=1e-5)
 
 
 def test_tuner_trains_its_trials_under_a_strategy(tmp_path):

@@ -1,14 +1,19 @@
 """A run's model.keras is plain Keras: a fresh Python that never imports mnist_keras loads
 it and predicts what the run predicted."""
 
+import dataclasses
 import json
 import subprocess
 import sys
 
+import keras
 import numpy as np
 import pytest
 
-from conftest import clean_env, run_cli
+from conftest import clean_env
+from mnist_keras import registry
+from mnist_keras.nets.hparams import override
+from mnist_keras.training import graph_train, keras_train
 
 RUNS = {"stage8-keras": ("8", "keras", 30),  # XLA loop, ThreeFry dropout
         "cnn-keras": ("9", "keras", 20),  # fused Adam, the transposed dense gradient
@@ -41,10 +46,12 @@ def loaded(tmp_path_factory, mnist_data):
     tmp = tmp_path_factory.mktemp("runs")
     np.save(tmp / "images.npy", mnist_data.test.images)
     np.save(tmp / "labels.npy", mnist_data.test.labels)
-    for name, (stage, api, steps) in RUNS.items():
-        result = run_cli("mnist_keras", f"--stage={stage}", f"--api={api}", f"--steps={steps}",
-                         "--train_examples=3000", f"--model_dir={tmp / name}", "--verbose=0")
-        assert result.returncode == 0, result.stderr[-2000:]
+    data = dataclasses.replace(mnist_data, train=mnist_data.train.take(3000))
+    for name, (stage_id, api, steps) in RUNS.items():  # trained here as main would
+        hp = override(registry.get(stage_id).HParams(), steps=steps)
+        keras.utils.set_random_seed(hp.seed)
+        trainer = keras_train.train if api == "keras" else graph_train.train
+        trainer(registry.get(stage_id), stage_id, hp, data, str(tmp / name), verbose=0)
     models = [str(tmp / name / "model.keras") for name in RUNS]
     fresh = subprocess.run([sys.executable, "-c", LOADER, str(tmp / "images.npy"),
                             str(tmp / "labels.npy"), *models], cwd=tmp, env=clean_env(),

@@ -181,15 +181,15 @@ def _run_distributed(tmp_path, ids, max_trials, timeout) -> dict:
 
 def test_a_chief_and_two_workers_run_every_trial_once(tmp_path):
     runs = _run_distributed(tmp_path, ["chief", "tuner0", "tuner1"],
-                            max_trials=3, timeout=240)
+                            max_trials=2, timeout=240)
     for tuner_id, (code, log) in runs.items():
         assert code == 0, f"{tuner_id} exited {code}:\n{log[-3000:]}"
     ran = [line.split()[1] for tuner_id in ("tuner0", "tuner1")
            for line in runs[tuner_id][1].splitlines() if line.startswith("trial ")]
-    assert sorted(ran) == ["0", "1", "2"]  # each trial run by exactly one worker
+    assert sorted(ran) == ["0", "1"]  # each trial run by exactly one worker
     found = json.loads((tmp_path / "search" / "results.json").read_text())
-    assert sorted(t["trial_id"] for t in found["trials"]) == ["0", "1", "2"]
-    assert found["counts"]["COMPLETED"] == 3
+    assert sorted(t["trial_id"] for t in found["trials"]) == ["0", "1"]
+    assert found["counts"]["COMPLETED"] == 2
     assert "Best trial" in runs["chief"][1] and found["final"]["test_accuracy"] > 0
 
 
