@@ -9,18 +9,23 @@ from __future__ import annotations
 import importlib
 import types
 
-# The ladder first (text 002), then the other texts' systems; "9" is the experts' CNN.
+# The ladder first (text 002; "9" is the experts' CNN of text 003), its rungs beyond the
+# tutorials (10-13), then the other texts' systems and the rungs' descriptive names.
 STAGES: dict[str, str] = {
     "0": "stage0", "1": "stage1", "2": "stage2", "3": "stage3", "4": "stage4",
     "5": "stage5", "6": "stage6", "7": "stage7", "8": "stage8", "9": "experts_cnn",
+    "10": "stage10", "11": "stage11", "12": "stage12", "13": "stage13",
     "sigmoid": "sigmoid",
     "softmax_hidden": "softmax_hidden",
     "keras_dropout": "keras_dropout",
     "experts_softmax": "experts_softmax",
     "experts_cnn": "experts_cnn",
     "numpy_sigmoid": "numpy_sigmoid",
+    "batch_norm": "stage10",
+    "augmentation": "stage11",
+    "schedule": "stage12",
+    "all_images": "stage13",
 }
-LADDER = tuple(str(i) for i in range(10))
 
 
 class UnknownStageError(KeyError):

@@ -8,6 +8,10 @@ hyperparameters live here; how a model is executed fast is ``mnist_keras.executi
 from __future__ import annotations
 
 import dataclasses
+import math
+
+from mnist_keras.data.mnist import VALIDATION_SIZE
+from mnist_keras.data.idx import IDX_FILES
 
 
 @dataclasses.dataclass(frozen=True)
@@ -27,6 +31,9 @@ class Training:
       batch_size: images per step.
       seed: the seed the texts fixed; ``main`` seeds Python, NumPy and TF from it once.
       full_train: train on all 60,000 images (the Keras texts) instead of TF1's 55,000.
+      lr_schedule: ``"constant"``, or ``"cosine"``: the rate falls from ``learning_rate``
+        along half a cosine to ``lr_final`` times it at the last step.
+      lr_final: the cosine schedule's last rate, as a fraction of ``learning_rate``.
     """
 
     optimizer: str = "sgd"
@@ -39,6 +46,17 @@ class Training:
     batch_size: int = 100
     seed: int = 1234
     full_train: bool = False
+    lr_schedule: str = "constant"
+    lr_final: float = 0.0
+
+
+def total_steps(hp: Training) -> int:
+    """The batches a stage trains on its text's training set (55,000 or 60,000 images):
+    the length of its learning-rate schedule."""
+    if hp.steps is not None:
+        return hp.steps
+    images = IDX_FILES["train_labels"].count - (0 if hp.full_train else VALIDATION_SIZE)
+    return hp.epochs * math.ceil(images / hp.batch_size)
 
 
 def override(hp: Training, *, epochs: int | None = None, steps: int | None = None,

@@ -75,7 +75,13 @@ def build_model(hp: HParams, execution: settings.Execution | None = None
     return compiled.sequential(layers, "mlp", hp, execution)
 
 
-def v1_logits(hp: HParams, x: tf.Tensor, keep_prob: tf.Tensor) -> tf.Tensor:
+def v1_needs_training_flag(hp: HParams) -> bool:
+    """A dense net behaves alike in training but for dropout (``keep_prob``)."""
+    return False
+
+
+def v1_logits(hp: HParams, x: tf.Tensor, keep_prob: tf.Tensor,
+              training: tf.Tensor | None = None) -> tf.Tensor:
     """The TF1 graph of ``hp`` on placeholder ``x`` [None, 784]; call inside a tf.Graph."""
     act = translate.v1_activation(hp.activation)
     widths = (IMAGE_SIZE, *hp.hidden, NUM_CLASSES)

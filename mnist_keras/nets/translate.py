@@ -24,7 +24,7 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
-from mnist_keras.nets.hparams import Training
+from mnist_keras.nets.hparams import Training, total_steps
 
 v1 = tf.compat.v1  # the tutorials' tf.* of TF1
 
@@ -71,22 +71,44 @@ def v1_activation(name: str):
     return _lookup(V1_ACTIVATIONS, name, "activation")
 
 
+def keras_learning_rate(hp: Training):
+    """``hp.learning_rate``, or Keras' cosine schedule over the stage's steps."""
+    makers = {
+        "constant": lambda: hp.learning_rate,
+        "cosine": lambda: keras.optimizers.schedules.CosineDecay(
+            hp.learning_rate, total_steps(hp), alpha=hp.lr_final),
+    }
+    return _lookup(makers, hp.lr_schedule, "lr_schedule")()
+
+
+def v1_learning_rate(hp: Training, global_step: tf.Tensor):
+    """The same rate in TF1: ``tf.train.cosine_decay`` reads the graph's global step."""
+    makers = {
+        "constant": lambda: hp.learning_rate,
+        "cosine": lambda: v1.train.cosine_decay(hp.learning_rate, global_step,
+                                                total_steps(hp), alpha=hp.lr_final),
+    }
+    return _lookup(makers, hp.lr_schedule, "lr_schedule")()
+
+
 def keras_optimizer(hp: Training, adam: type = keras.optimizers.Adam
                     ) -> keras.optimizers.Optimizer:
     """The Keras optimizer of ``hp``; ``adam`` is the class for ``"adam"`` (an execution
     may ask for the same Adam as TF's fused kernel)."""
+    rate = keras_learning_rate(hp)
     makers = {
-        "sgd": lambda: keras.optimizers.SGD(hp.learning_rate),
-        "adam": lambda: adam(hp.learning_rate, epsilon=hp.adam_epsilon),
+        "sgd": lambda: keras.optimizers.SGD(rate),
+        "adam": lambda: adam(rate, epsilon=hp.adam_epsilon),
     }
     return _lookup(makers, hp.optimizer, "optimizer")()
 
 
-def v1_optimizer(hp: Training):
+def v1_optimizer(hp: Training, global_step: tf.Tensor):
     """The ``tf.compat.v1.train`` optimizer of ``hp``."""
+    rate = v1_learning_rate(hp, global_step)
     makers = {
-        "sgd": lambda: v1.train.GradientDescentOptimizer(hp.learning_rate),
-        "adam": lambda: v1.train.AdamOptimizer(hp.learning_rate, epsilon=hp.adam_epsilon),
+        "sgd": lambda: v1.train.GradientDescentOptimizer(rate),
+        "adam": lambda: v1.train.AdamOptimizer(rate, epsilon=hp.adam_epsilon),
     }
     return _lookup(makers, hp.optimizer, "optimizer")()
 

@@ -9,10 +9,12 @@ import keras
 from mnist_keras import registry
 from mnist_keras.data import mnist
 from mnist_keras.nets.hparams import override
+from mnist_keras.report import tables
 from mnist_keras.training import atomic, graph_train, keras_train
 from mnist_keras.training.run_dir import METRICS_FILE
 
 RUNS_DIR = "runs"  # under the output directory
+MACHINE_FILE = "machine.json"  # in a run directory: the CPU and its matmul rate at the start
 
 
 def plan(stage_ids: list[str], apis: list[str], seeds: int) -> list[tuple[str, str, int]]:
@@ -54,7 +56,9 @@ class Runner:
             return None
         if metrics is None:
             print(f"{label}: training", flush=True)
+            machine = {**tables.machine(), "matmul_gflops": tables.matmul_gflops()}
             metrics = self._train(stage, stage_id, api, seed, run_dir)
+            atomic.write_json(os.path.join(run_dir, MACHINE_FILE), machine)
             keras.backend.clear_session()  # free the finished run's graphs and variables
         else:
             print(f"{label}: done before, read from {run_dir}", flush=True)
@@ -62,7 +66,8 @@ class Runner:
               f"{metrics['wall_time_s']:.0f} s", flush=True)
         return {**metrics, "stage": stage_id, "name": stage.NAME, "api": api, "seed": seed,
                 "change": stage.CHANGE, "tutorial_accuracy": stage.TUTORIAL_ACCURACY,
-                "run_dir": run_dir}
+                "run_dir": run_dir,
+                "machine": atomic.read_json(os.path.join(run_dir, MACHINE_FILE))}
 
     def _train(self, stage, stage_id: str, api: str, seed: int, run_dir: str) -> dict:
         hp = stage.HParams()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import platform
 import statistics
+import time
 
 
 def machine() -> dict:
@@ -17,6 +18,21 @@ def machine() -> dict:
     except (OSError, StopIteration):
         pass
     return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version()}
+
+
+def matmul_gflops(n: int = 2048, repeats: int = 10) -> float:
+    """This machine's float32 matmul rate now: median of ``repeats`` n x n products."""
+    import tensorflow as tf  # only where a run is about to be timed
+
+    a, b = tf.random.normal([n, n]), tf.random.normal([n, n])
+    product = tf.function(tf.matmul)
+    product(a, b).numpy()  # traces and warms up
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        product(a, b).numpy()
+        times.append(time.perf_counter() - start)
+    return 2 * n**3 / statistics.median(times) / 1e9
 
 
 def summarize(runs: list[dict]) -> list[dict]:
@@ -37,6 +53,8 @@ def summarize(runs: list[dict]) -> list[dict]:
         row["total_seconds"] = sum(r["wall_time_s"] for r in row["runs"])
         row["seeds"] = [r["seed"] for r in row["runs"]]
         row["diverged"] = sum(bool(r["diverged"]) for r in row["runs"])
+        rates = [r["machine"]["matmul_gflops"] for r in row["runs"] if r.get("machine")]
+        row["matmul_gflops"] = statistics.median(rates) if rates else None
     return list(rows.values())
 
 
@@ -52,6 +70,11 @@ def _accuracy_cell(row: dict | None) -> str:
     return cell
 
 
+def _tutorial(accuracy: float | None) -> str:
+    """The text's number, or a dash for the stages beyond the tutorials."""
+    return "-" if accuracy is None else str(accuracy)
+
+
 def _verdict(stage_id: str, rows: list[dict]) -> str:
     """Stage 1 is meant to fail: say whether it did, so the failure is shown, not hidden."""
     if stage_id != "1":
@@ -64,16 +87,19 @@ def markdown_table(summary: list[dict]) -> str:
     """The ladder table: one line per stage, a column per API."""
     lines = ["| stage | what changed | params | tutorial's test acc. | Keras test acc. "
              "(mean ± sd) | v1 test acc. (mean ± sd) | s/epoch Keras | s/epoch v1 | "
-             "total time |", "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+             "total time | matmul GFLOP/s |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for stage_id in dict.fromkeys(row["stage"] for row in summary):
         by_api = {r["api"]: r for r in summary if r["stage"] == stage_id}
         first = next(iter(by_api.values()))
         speed = {api: f"{r['seconds_per_epoch']:.2f}" for api, r in by_api.items()}
         total = sum(r["total_seconds"] for r in by_api.values())
+        rates = [r["matmul_gflops"] for r in by_api.values() if r["matmul_gflops"]]
         lines.append(
             f"| {stage_id} ({first['name']}) | {first['change']}"
             f"{_verdict(stage_id, list(by_api.values()))} | {first['params']:,} | "
-            f"{first['tutorial_accuracy']} | {_accuracy_cell(by_api.get('keras'))} | "
+            f"{_tutorial(first['tutorial_accuracy'])} | {_accuracy_cell(by_api.get('keras'))} | "
             f"{_accuracy_cell(by_api.get('v1'))} | {speed.get('keras', '-')} | "
-            f"{speed.get('v1', '-')} | {total / 60:.1f} min |")
+            f"{speed.get('v1', '-')} | {total / 60:.1f} min | "
+            f"{f'{min(rates):.0f}' if rates else '-'} |")
     return "\n".join(lines) + "\n"

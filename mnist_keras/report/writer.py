@@ -26,7 +26,7 @@ def write_report(records: list[dict], out: str, command: str, runner: ladder_run
     atomic.write_json(os.path.join(out, "ladder.json"), {
         "command": command, "machine": machine, "runs": records, "missing": missing,
         "summary": [{k: v for k, v in row.items() if k != "runs"} for row in summary]})
-    charts.accuracy_chart(summary, os.path.join(out, "ladder.png"))
+    charts.error_chart(summary, os.path.join(out, "ladder.png"))
     os.makedirs(os.path.join(out, "curves"), exist_ok=True)
     for stage_id in dict.fromkeys(r["stage"] for r in records):
         first = {}
@@ -81,12 +81,14 @@ def _markdown(summary: list[dict], command: str, machine: dict, confusion: str,
         named = ", ".join(f"{m['stage']} {m['api']} seed {m['seed']}" for m in missing)
         seeds = f"{seeds}, except where a cell says fewer; not run: {named}"
     return (f"# The ladder, measured\n\nCommand: `{command}`  \n"
-            f"Machine: {machine['cpu']}, {machine['cores']} cores, Python "
+            f"Reported on: {machine['cpu']}, {machine['cores']} cores, Python "
             f"{machine['python']}  \nSeeds per stage and API: {seeds} (the text's seed, "
             "+1, +2). Accuracy is on the 10,000 test images; s/epoch is the median "
             "training time per pass over the training split (55,000 images, or 60,000 "
-            "for keras_dropout; for the step-mode stages, per 55,000 images); total time "
+            "for keras_dropout; for the step-mode stages, per 55,000 images); matmul "
+            "GFLOP/s is the machine's float32 matmul rate measured before each run (the "
+            "row's lowest; '-' for runs made before it was recorded); total time "
             "is all seeds of both APIs, evaluation included.\n\n"
             + tables.markdown_table(summary)
-            + f"\n![accuracy per stage](ladder.png)\n\nConfusion matrix of the best: "
+            + f"\n![test error per stage](ladder.png)\n\nConfusion matrix of the best: "
             f"{confusion}\n")

@@ -36,8 +36,8 @@ def train_period(sess: v1.Session, g: Graph, hp: Training, split: Split,
     bar = keras.utils.Progbar(steps, verbose=verbose, stateful_metrics=["loss"])
     start, cost, correct, seen = time.perf_counter(), 0.0, 0.0, 0
     for i, idx in enumerate(itertools.islice(batch_iter, steps)):
-        feed = {g.x: split.images[idx], g.y: labels[idx],
-                g.keep_prob: 1.0 - hp.dropout}
+        feed = {g.x: split.images[idx], g.y: labels[idx], g.keep_prob: 1.0 - hp.dropout,
+                **({} if g.training is None else {g.training: True})}
         c, a, _ = sess.run([g.cost, g.accuracy, g.train_op], feed)
         cost, correct, seen = cost + c * len(idx), correct + a * len(idx), seen + len(idx)
         bar.update(i + 1, [("loss", cost / seen)])

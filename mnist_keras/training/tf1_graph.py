@@ -35,12 +35,13 @@ class Graph:
     x: tf.Tensor
     y: tf.Tensor
     keep_prob: tf.Tensor
+    training: tf.Tensor | None  # True while training, where the graph differs then
     logits: tf.Tensor
     cost: tf.Tensor
     train_op: tf.Operation
     global_step: tf.Variable  # batches trained; saved with the weights, so resuming knows
     accuracy: tf.Tensor
-    variables: list
+    variables: list  # the model's, in Keras' weight order (moving averages too)
     assigns: list  # (placeholder, assign op) per variable, for set_weights
     init: tf.Operation
     saver: v1.train.Saver  # progress checkpoints: every variable, optimizer slots too
@@ -55,13 +56,17 @@ def build_graph(hp: Training) -> Graph:
         x = v1.placeholder(tf.float32, [None, IMAGE_SIZE], name="X")
         y = v1.placeholder(tf.float32, [None, NUM_CLASSES], name="Y")
         keep_prob = v1.placeholder_with_default(1.0, [], name="keep_prob")
-        logits = nets.family(hp).v1_logits(hp, x, keep_prob)
+        family = nets.family(hp)
+        training = v1.placeholder_with_default(False, [], name="training") \
+            if family.v1_needs_training_flag(hp) else None
+        logits = family.v1_logits(hp, x, keep_prob, training)
+        variables = v1.global_variables()  # the model's alone, so far
         cost = translate.v1_loss(hp, y, logits)
         global_step = v1.train.get_or_create_global_step()
-        train_op = translate.v1_optimizer(hp).minimize(cost, global_step=global_step)
+        train_op = translate.v1_optimizer(hp, global_step).minimize(cost,
+                                                                    global_step=global_step)
         correct = tf.equal(tf.argmax(logits, 1), tf.argmax(y, 1))
         accuracy = tf.reduce_mean(tf.cast(correct, tf.float32))
-        variables = v1.trainable_variables()
         assigns = []
         for var in variables:
             value = v1.placeholder(var.dtype.base_dtype, var.shape)
@@ -69,8 +74,8 @@ def build_graph(hp: Training) -> Graph:
         init = v1.global_variables_initializer()
         saver, final_saver = v1.train.Saver(max_to_keep=None), v1.train.Saver(max_to_keep=1)
     graph.finalize()  # nothing may add ops during training
-    return Graph(graph, x, y, keep_prob, logits, cost, train_op, global_step, accuracy,
-                 variables, assigns, init, saver, final_saver)
+    return Graph(graph, x, y, keep_prob, training, logits, cost, train_op, global_step,
+                 accuracy, variables, assigns, init, saver, final_saver)
 
 
 def set_weights(sess: v1.Session, g: Graph, weights: list[np.ndarray]) -> None:

@@ -202,5 +202,6 @@ def final_line(final: dict) -> str:
             else f"{final['steps']} steps")
     return (f"Best trial {final['trial_id']}, retrained ({what} on "
             f"{final['train_images']:,} images): test accuracy "
-            f"{final['test_accuracy']:.4f} (the tutorial: {final['tutorial_accuracy']}); "
+            f"{final['test_accuracy']:.4f} (the tutorial: "
+            f"{final['tutorial_accuracy'] or 'none; beyond the tutorials'}); "
             f"run in {final['run_dir']}")

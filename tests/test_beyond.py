@@ -1,0 +1,91 @@
+"""The rungs beyond the tutorials (stages 10-13): batch norm and augmentation in both
+APIs, augmentation off at inference, and a few steps of each that lower the loss."""
+
+import dataclasses
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from mnist_keras import registry
+from mnist_keras.data.pipeline import make_dataset
+from mnist_keras.training import tf1_graph
+from stages import stage10, stage11
+
+BEYOND = ["10", "11", "12", "13"]
+
+
+def _perturbed(model, seed=0):
+    """The model's weights moved off their initialisers (moving variances stay > 0)."""
+    rng = np.random.default_rng(seed)
+    model.set_weights([w + rng.normal(0, 0.05, w.shape).astype(w.dtype)
+                       for w in model.get_weights()])
+    return model.get_weights()
+
+
+def test_augmentation_changes_nothing_at_inference(small):
+    keras.utils.set_random_seed(3)
+    augmented = stage11.build_model()
+    assert {type(layer).__name__ for layer in augmented.layers} >= {
+        "RandomRotation", "RandomZoom", "RandomTranslation"}
+    plain = stage10.build_model()
+    plain.set_weights(_perturbed(augmented))
+    images = small.test.images[:32]
+    first = augmented(images, training=False).numpy()
+    np.testing.assert_array_equal(first, augmented(images, training=False).numpy())
+    np.testing.assert_array_equal(first, plain(images, training=False).numpy())
+    assert not np.allclose(augmented(images, training=True).numpy(), first)  # it does turn
+
+
+def test_one_step_moves_the_moving_averages_alike_in_both_apis(small):
+    hp = stage10.HParams()
+    model = stage10.build_model(hp)
+    start = model.get_weights()
+    x, y = small.train.images[:50], small.train.labels[:50]
+    g = tf1_graph.build_graph(hp)
+    with tf.compat.v1.Session(graph=g.graph) as sess:
+        sess.run(g.init)
+        tf1_graph.set_weights(sess, g, start)
+        sess.run(g.train_op, {g.x: x, g.y: small.train.one_hot()[:50],
+                              g.keep_prob: 1.0 - hp.dropout, g.training: True})
+        graph_after = tf1_graph.get_weights(sess, g)
+    model.train_on_batch(x, y)
+    names = [v.name for v in model.weights]
+    moving = [i for i, n in enumerate(names) if "moving" in n]
+    assert len(moving) == 6  # mean and variance of 3 batch norms
+    for i in moving:  # from the batch statistics of the first forward pass, before dropout
+        assert not np.array_equal(graph_after[i], start[i]), names[i]
+        np.testing.assert_allclose(graph_after[i], model.get_weights()[i], rtol=1e-5,
+                                   atol=1e-6, err_msg=names[i])
+
+
+def _train_loss(predict_batch, split):
+    logits = np.concatenate([predict_batch(split.images[i:i + 250])
+                             for i in range(0, len(split), 250)])
+    shifted = logits - logits.max(1, keepdims=True)
+    return -np.mean(shifted[np.arange(len(split)), split.labels]
+                    - np.log(np.exp(shifted).sum(1)))
+
+
+@pytest.mark.parametrize("stage_id", BEYOND)
+def test_a_few_steps_lower_the_loss_in_both_apis(small, stage_id):
+    stage = registry.get(stage_id)
+    hp = dataclasses.replace(stage.HParams(), steps=15, log_every=15)
+    split = small.train.take(750)
+    model = stage.build_model(hp)
+    before = _train_loss(model.predict_on_batch, split)
+    model.fit(make_dataset(split, hp.batch_size, seed=hp.seed, num_batches=15),
+              steps_per_epoch=15, verbose=0)
+    assert _train_loss(model.predict_on_batch, split) < before
+    g = tf1_graph.build_graph(hp)
+    with tf.compat.v1.Session(graph=g.graph) as sess:
+        sess.run(g.init)
+        predict = lambda b: sess.run(g.logits, {g.x: b})  # noqa: E731
+        before = _train_loss(predict, split)
+        labels = split.one_hot()
+        for i in range(15):
+            idx = slice(50 * (i % 15), 50 * (i % 15) + 50)
+            sess.run(g.train_op, {g.x: split.images[idx], g.y: labels[idx],
+                                  g.keep_prob: 1.0 - hp.dropout, g.training: True})
+        assert _train_loss(predict, split) < before
