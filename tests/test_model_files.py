@@ -15,9 +15,9 @@ from mnist_keras import registry
 from mnist_keras.nets.hparams import override
 from mnist_keras.training import graph_train, keras_train
 
-RUNS = {"stage8-keras": ("8", "keras", 30),  # XLA loop, ThreeFry dropout
-        "cnn-keras": ("9", "keras", 20),  # fused Adam, the transposed dense gradient
-        "stage8-v1": ("8", "v1", 30)}
+RUNS = {"stage8-keras": ("8", "keras", 10),  # XLA loop, ThreeFry dropout
+        "cnn-keras": ("9", "keras", 10),  # fused Adam, the transposed dense gradient
+        "stage8-v1": ("8", "v1", 10)}
 
 # Loads each model, checks that nothing of ours was imported and that every class is
 # Keras' own, predicts the test images and prints each confusion matrix.

@@ -29,9 +29,9 @@ SEVEN = [[(70, 60), (215, 60), (130, 245)]]
 
 @pytest.fixture(scope="module")
 def url(mnist_data, tmp_path_factory):
-    """A server of a stage-5 model trained for 2 epochs on the 55,000 images."""
+    """A server of a stage-5 model trained for an epoch on the 55,000 images."""
     run = tmp_path_factory.mktemp("run")
-    keras_train.train(stage5, "5", dataclasses.replace(stage5.HParams(), epochs=2),
+    keras_train.train(stage5, "5", dataclasses.replace(stage5.HParams(), epochs=1),
                       mnist_data, str(run), verbose=0)
     root = tmp_path_factory.mktemp("saved_models")
     exporter.export_run(str(run), export_root=str(root))

@@ -64,9 +64,11 @@ class Settings:
     hyperband_factor: int = 3
 
 
-def searchable() -> list[str]:
-    """The stage ids whose module has a ``search_space``."""
-    return [k for k in registry.STAGES if hasattr(registry.get(k), "search_space")]
+def searchable(aliases: bool = True) -> list[str]:
+    """The stage ids whose module has a ``search_space`` (each stage once, without
+    ``aliases``)."""
+    ids = registry.STAGES if aliases else registry.unique_ids()
+    return [k for k in ids if hasattr(registry.get(k), "search_space")]
 
 
 def default_epochs(stage: types.ModuleType) -> int:
