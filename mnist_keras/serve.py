@@ -29,7 +29,7 @@ flags.DEFINE_string("model_base_path", None, "A saved_models/<name> folder of ve
 flags.DEFINE_multi_string("model", [], "NAME=PATH: one more model to serve (repeatable).")
 flags.DEFINE_string("model_config_file", None, "TF Serving's model config (text format).")
 flags.DEFINE_float("file_system_poll_wait_seconds", 1.0, "Seconds between looks for new "
-                   "versions.", lower_bound=0.1)
+                   "versions.", lower_bound=0.1, upper_bound=3600)
 flags.DEFINE_integer("max_body_bytes", 8 * 2**20, "A request body over this is refused.",
                      lower_bound=1)
 flags.DEFINE_integer("max_batch", 1000, "A request of more instances is refused.",
