@@ -147,8 +147,7 @@ def train(stage, stage_id: str, hp: Training, data: Mnist, path: str, *,
     with RunDir(path) as run_dir:
         finished = run_dir.start(record, restart)
         if finished is not None:
-            print(f"{path} holds this finished run: test accuracy "
-                  f"{finished['test_accuracy']:.4f} (--restart trains it again)")
+            print(loop.finished_line(path, finished), flush=True)
             return finished
         logging.info("stage %s (%s), api=keras, hyperparameters: %s; execution: %s",
                      stage_id, stage.NAME, record["hparams"], record["execution"])

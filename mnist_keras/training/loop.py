@@ -66,6 +66,12 @@ def period_line(hp: Training, period: int, record: dict) -> str:
     return step_line(period * math.gcd(hp.steps, hp.log_every), record["accuracy"])
 
 
+def finished_line(path: str, metrics: dict) -> str:
+    """What a start in a finished run's directory prints instead of training again."""
+    return (f"{path} holds this finished run: test accuracy {metrics['test_accuracy']:.4f} "
+            "(--restart trains it again)")
+
+
 def batched_logits(predict_batch: Callable[[np.ndarray], np.ndarray],
                    images: np.ndarray) -> np.ndarray:
     """Logits [n, 10] of ``images``, :data:`EVAL_BATCH` at a time, dropout off.
