@@ -9,9 +9,11 @@ uninterrupted run would have seen, and ends on the same weights.
 
 from __future__ import annotations
 
+import os
 import time
 
 import keras
+import numpy as np
 import tensorflow as tf
 from absl import logging
 
@@ -23,6 +25,9 @@ from mnist_keras.nets.hparams import Training
 from mnist_keras.training import loop, records, strategies
 from mnist_keras.training.history import History
 from mnist_keras.training.run_dir import MODEL_FILE, Progress, RunDir, RunDirError
+
+
+RNG_SUFFIX = ".rng.npy"  # beside a checkpoint: its random generators' states
 
 
 class PeriodLog(keras.callbacks.Callback):
@@ -67,7 +72,19 @@ class ProgressCommit(keras.callbacks.Callback):
     def _save(self, prefix: str) -> list[str]:
         path = prefix + ".weights.h5"
         self.model.save_weights(path)  # the optimizer's iterations and slots too
-        return [path]
+        with open(prefix + RNG_SUFFIX, "wb") as f:
+            np.save(f, np.stack([v.numpy() for v in _seed_states(self.model)] or
+                                [np.zeros(2, np.int64)]))
+        return [path, prefix + RNG_SUFFIX]
+
+
+def _seed_states(model: keras.Model) -> list:
+    """The states of the model's random generators (dropout, augmentation), in order.
+
+    ``save_weights`` leaves them out, so without them a resumed run would draw its
+    dropout masks and augmentations from the start of their streams again.
+    """
+    return [v for v in model.variables if v.name == "seed_generator_state"]
 
 
 def restore(model: keras.Model, run_dir: RunDir, batches_per_period: int) -> Progress:
@@ -75,7 +92,11 @@ def restore(model: keras.Model, run_dir: RunDir, batches_per_period: int) -> Pro
     progress = run_dir.progress()
     if progress.checkpoint is not None:
         model.optimizer.build(model.trainable_variables)  # its variables must exist to load
-        model.load_weights(run_dir.file(progress.checkpoint) + ".weights.h5")
+        prefix = run_dir.file(progress.checkpoint)
+        model.load_weights(prefix + ".weights.h5")
+        if os.path.exists(prefix + RNG_SUFFIX):  # absent in runs committed before it was
+            for v, state in zip(_seed_states(model), np.load(prefix + RNG_SUFFIX)):
+                v.assign(state)
         steps = int(model.optimizer.iterations.numpy())
         if steps != progress.periods_done * batches_per_period:
             raise RunDirError(f"{run_dir.path}: the checkpoint has {steps} steps, its "
