@@ -5,6 +5,7 @@
   python benchmarks/speed.py --dropout        # Philox vs ThreeFry dropout masks under XLA
   python benchmarks/speed.py --kernels        # each model's kernel floor (see 4.)
   python benchmarks/speed.py --paired         # variants against the defaults, interleaved (5.)
+  python benchmarks/speed.py --stages=10,11 --kernels --paired   # other stages
   TF_ENABLE_ONEDNN_OPTS=0 python benchmarks/speed.py          # without oneDNN kernels
   TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=2 python benchmarks/speed.py  # threads
 
@@ -100,10 +101,14 @@ def execution_of(stage_id: str, **changes) -> settings.Execution:
     return dataclasses.replace(settings.for_family(family), **changes)
 
 
-def build(stage_id: str, execution: settings.Execution):
-    """(hyperparameters, the stage's model built for ``execution``), seeded."""
+def build(stage_id: str, execution: settings.Execution, hp_changes: dict | None = None):
+    """(hyperparameters, the stage's model built for ``execution``), seeded.
+
+    Args:
+      hp_changes: hyperparameters to change (a paired variant such as no augmentation).
+    """
     stage = registry.get(stage_id)
-    hp = stage.HParams()
+    hp = dataclasses.replace(stage.HParams(), **(hp_changes or {}))
     keras.utils.set_random_seed(hp.seed)
     with settings.scope(execution):
         return hp, stage.build_model(hp)
@@ -142,10 +147,11 @@ def time_paired(stage_id: str, mnist: mnist_lib.Mnist, variants: list[dict],
     ``seconds`` per variant in all; each execution is compared with the same round's
     execution of ``variants[0]``, and the median of those ratios is reported.
     """
-    executions = [execution_of(stage_id, **changes) for changes in variants]
+    executions = [execution_of(stage_id, **{k: v for k, v in changes.items() if k != "hp"})
+                  for changes in variants]
     runs = []
-    for execution in executions:
-        hp, model = build(stage_id, execution)
+    for execution, changes in zip(executions, variants):
+        hp, model = build(stage_id, execution, changes.get("hp"))
         model.make_train_function()
         batches = pipeline.make_dataset(mnist.train, hp.batch_size, seed=hp.seed,
                                         num_batches=len(mnist.train) // hp.batch_size)
@@ -193,6 +199,10 @@ PAIRED = {  # stage: variants timed against its defaults (the first), interleave
     # (the CNN's XLA variants are ~1.7x and ~40x slower: LEVERS)
     "9": [{}, dict(transposed_gradient=False), dict(fused_adam=False),
           dict(steps_per_execution=1)],
+    # Batch norm: does XLA now pay (it fuses the normalization's elementwise ops)?
+    "10": [{}, dict(jit_compile=True, steps_per_execution=20)],
+    # Augmentation's share of a step: the same model without it.
+    "11": [{}, dict(hp=dict(rotation=0.0, zoom=0.0, shift=0.0))],
 }
 
 
@@ -302,6 +312,7 @@ def main(argv: list[str]) -> None:
                         help="time PAIRED's variants against the defaults, interleaved")
     parser.add_argument("--paired_seconds", type=float, default=60,
                         help="--paired: seconds of training per variant")
+    parser.add_argument("--stages", default="8,9", help="stages to time (comma-separated)")
     parser.add_argument("--epochs", type=int, default=4, help="stage-8 epochs (1 dropped)")
     parser.add_argument("--periods", type=int, default=6, help="CNN 100-step periods")
     parser.add_argument("--data_dir", default=None, help="MNIST IDX files (default: the "
@@ -315,16 +326,17 @@ def main(argv: list[str]) -> None:
     peak = max(gflops.values())
     print(f"matmul float32 2048x2048: {gflops['tf']:.0f} GFLOP/s (TF kernels), "
           f"{gflops['xla']:.0f} GFLOP/s (XLA); peak used for the floor: {peak:.0f}")
-    configs = [("8", {}), ("9", {})]
+    stage_ids = [registry.stage_id(registry.get(s)) for s in args.stages.split(",")]
+    configs = [(s, {}) for s in stage_ids]
     if args.levers:
-        configs += [(s, c) for s, changes in LEVERS.items() for c in changes]
-    floors = kernel_floors(["8", "9"]) if args.kernels else {}
+        configs += [(s, c) for s, changes in LEVERS.items() if s in stage_ids for c in changes]
+    floors = kernel_floors(stage_ids) if args.kernels else {}
     rows = [time_training(s, mnist, **{"periods": args.epochs if s == "8" else args.periods,
                                        **c}) for s, c in configs]
     report(rows, peak, floors)
     paired = []
     if args.paired:
-        for stage_id, variants in PAIRED.items():
+        for stage_id, variants in ((s, PAIRED[s]) for s in stage_ids if s in PAIRED):
             paired += time_paired(stage_id, mnist, variants, args.paired_seconds)
         report_paired(paired)
     masks = dropout_masks() if args.dropout else None

@@ -67,3 +67,15 @@ def test_kernel_timing_runs_the_kernel_every_time(jit):
     small = kernel_floor.Kernel("small", tf.matmul, ((32, 32), (32, 32)))
     big = kernel_floor.Kernel("big", tf.matmul, ((256, 256), (256, 256)))
     assert kernel_floor.kernel_seconds(big, jit) > 4 * kernel_floor.kernel_seconds(small, jit)
+
+
+def test_a_paired_variant_may_change_hyperparameters():
+    # Augmentation's share of a step is timed as stage 11 against itself without it.
+    execution = speed.execution_of("11")
+    hp, model = speed.build("11", execution, dict(rotation=0.0, zoom=0.0, shift=0.0))
+    _, augmented = speed.build("11", execution)
+    assert (hp.rotation, hp.zoom, hp.shift) == (0.0, 0.0, 0.0)
+    names = lambda m: {type(layer).__name__ for layer in m.layers}
+    assert names(augmented) - names(model) == {"RandomRotation", "RandomZoom",
+                                               "RandomTranslation"}
+    assert model.count_params() == augmented.count_params()
