@@ -58,3 +58,17 @@ def test_confusion_not_drawn_without_counts_or_model(tmp_path):
     words = writer._confusion(best, runner=None, path=str(tmp_path / "c.png"))
     assert "not drawn" in words and "![" not in words
     assert not (tmp_path / "c.png").exists()
+
+
+def test_a_resumed_runs_total_time_counts_its_periods_before_the_stop():
+    from mnist_keras.report import tables
+
+    def run(seed, wall, train):
+        return {"stage": "10", "name": "stage10", "api": "keras", "change": "bn",
+                "params": 1, "tutorial_accuracy": None, "test_accuracy": 0.99,
+                "seconds_per_epoch": 1.0, "seed": seed, "diverged": False,
+                "wall_time_s": wall, "train_seconds": train}
+
+    # uninterrupted: its wall time (evaluation too); resumed: all its periods' training
+    [row] = tables.summarize([run(1, 120.0, 100.0), run(2, 400.0, 1800.0)])
+    assert row["total_seconds"] == 120.0 + 1800.0

@@ -11,7 +11,7 @@ from mnist_keras.data import mnist
 from mnist_keras.nets.hparams import override
 from mnist_keras.report import tables
 from mnist_keras.training import atomic, graph_train, keras_train
-from mnist_keras.training.run_dir import METRICS_FILE
+from mnist_keras.training.run_dir import HISTORY_FILE, METRICS_FILE
 
 RUNS_DIR = "runs"  # under the output directory
 MACHINE_FILE = "machine.json"  # in a run directory: the CPU and its matmul rate at the start
@@ -64,7 +64,10 @@ class Runner:
             print(f"{label}: done before, read from {run_dir}", flush=True)
         print(f"{label}: test accuracy {metrics['test_accuracy']:.4f}, "
               f"{metrics['wall_time_s']:.0f} s", flush=True)
+        history = atomic.read_json(os.path.join(run_dir, HISTORY_FILE)) or []
         return {**metrics, "stage": stage_id, "name": stage.NAME, "api": api, "seed": seed,
+                # over every process of the run; wall_time_s is its last process's
+                "train_seconds": sum(e.get("seconds", 0.0) for e in history),
                 "change": stage.CHANGE, "tutorial_accuracy": stage.TUTORIAL_ACCURACY,
                 "run_dir": run_dir,
                 "machine": atomic.read_json(os.path.join(run_dir, MACHINE_FILE))}

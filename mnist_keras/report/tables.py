@@ -50,7 +50,9 @@ def summarize(runs: list[dict]) -> list[dict]:
         row["accuracy_sd"] = statistics.stdev(accuracies) if len(accuracies) > 1 else 0.0
         row["seconds_per_epoch"] = statistics.median(
             r["seconds_per_epoch"] for r in row["runs"])
-        row["total_seconds"] = sum(r["wall_time_s"] for r in row["runs"])
+        # A resumed run's last process trained only its last periods.
+        row["total_seconds"] = sum(max(r["wall_time_s"], r.get("train_seconds", 0.0))
+                                   for r in row["runs"])
         row["seeds"] = [r["seed"] for r in row["runs"]]
         row["diverged"] = sum(bool(r["diverged"]) for r in row["runs"])
         rates = [r["machine"]["matmul_gflops"] for r in row["runs"] if r.get("machine")]

@@ -87,8 +87,10 @@ def _markdown(summary: list[dict], command: str, machine: dict, confusion: str,
             "training time per pass over the training split (55,000 images, or 60,000 "
             "for keras_dropout; for the step-mode stages, per 55,000 images); matmul "
             "GFLOP/s is the machine's float32 matmul rate measured before each run (the "
-            "row's lowest; '-' for runs made before it was recorded); total time "
-            "is all seeds of both APIs, evaluation included.\n\n"
+            "median of the row's runs; '-' for runs made before it was recorded, on an "
+            "Intel Xeon); total time is all seeds of both APIs, evaluation included (for "
+            "a run resumed after a stop, the training time of all its periods where that "
+            "is more than its last process's wall time).\n\n"
             + tables.markdown_table(summary)
             + f"\n![test error per stage](ladder.png)\n\nConfusion matrix of the best: "
             f"{confusion}\n")
