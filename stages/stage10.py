@@ -6,7 +6,10 @@ time, the moving averages of the training batches' statistics). The rest is stag
 Adam at 1e-4, batch 50, 20,000 steps.
 
 Run:   python -m mnist_keras --stage=10        (or --stage=batch_norm)
-Measured: MEASURED_10
+Measured: validation 0.9924 after the last step (stage 9, the same seed: 0.9920),
+test 0.9912, 30 min on 2 cores of an AMD EPYC (seed 1234, one run; docs/beyond.md).
+At Adam's 1e-4 it bought nothing measurable on validation (2 images of 5,000); kept
+as the base for stage 12's ten times larger rate (not tried here without it).
 """
 
 import dataclasses

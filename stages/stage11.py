@@ -6,7 +6,10 @@ by up to 10% and shifted by up to 10% of its side, afresh each time it is seen
 active in training only, the identity at test time).
 
 Run:   python -m mnist_keras --stage=11        (or --stage=augmentation)
-Measured: MEASURED_11
+Measured: validation 0.9924 after the last step, as stage 10, but its validation
+loss is lower (0.027 against 0.031) and its best evaluation higher (0.9936 against
+0.9924); test 0.9897, 30 min (seed 1234, one run; docs/beyond.md). At 1e-4 it still
+underfits: 0.986 of its last augmented batches right, so it is kept for stage 12.
 """
 
 import dataclasses

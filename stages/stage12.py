@@ -5,7 +5,8 @@ and its rate falls along half a cosine to 0 at the last of the 20,000 steps
 (``keras.optimizers.schedules.CosineDecay``; TF1's ``tf.train.cosine_decay``).
 
 Run:   python -m mnist_keras --stage=12        (or --stage=schedule)
-Measured: MEASURED_12
+Measured: validation 0.9952 after the last step (stage 11: 0.9924), test 0.9949,
+33 min (seed 1234, one run; docs/beyond.md).
 """
 
 import dataclasses
