@@ -40,12 +40,16 @@ def build_model(hp: HParams = HParams()) -> keras.Sequential:
     return cnn.build_model(hp)
 
 
-def search_space(hp: "kt.HyperParameters") -> HParams:
+def search_space(hp: "kt.HyperParameters", base: HParams | None = None) -> HParams:
     """The schedule's first and last rates.
 
-    With a fresh ``kt.HyperParameters()`` it returns ``HParams()``.
+    Args:
+      base: the hyperparameters searched around (default ``HParams()``; stage 13 passes
+        its own).
+
+    With a fresh ``kt.HyperParameters()`` it returns ``base``.
     """
-    base = HParams()
+    base = base or HParams()
     return dataclasses.replace(
         base,
         learning_rate=hp.Float("learning_rate", 1e-4, 1e-2, sampling="log",

@@ -40,9 +40,4 @@ def build_model(hp: HParams = HParams()) -> keras.Sequential:
 
 def search_space(hp: "kt.HyperParameters") -> HParams:
     """Stage 12's schedule, searched (a search still validates on the 5,000)."""
-    base = HParams()
-    return dataclasses.replace(
-        base,
-        learning_rate=hp.Float("learning_rate", 1e-4, 1e-2, sampling="log",
-                               default=base.learning_rate),
-        lr_final=hp.Choice("lr_final", [0.0, 0.01, 0.1], default=base.lr_final))
+    return stage12.search_space(hp, base=HParams())
