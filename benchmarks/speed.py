@@ -55,6 +55,7 @@ from mnist_keras import nets, registry
 from mnist_keras.data import mnist as mnist_lib
 from mnist_keras.data import pipeline
 from mnist_keras.execution import settings
+from mnist_keras.report import tables
 from mnist_keras.training import keras_train, loop
 from mnist_keras.training.run_dir import RunDir
 
@@ -65,18 +66,8 @@ BATCH_IMAGES = 55000  # one TF1 training epoch
 
 def matmul_gflops(n: int = 2048, repeats: int = 10) -> dict:
     """Median float32 GFLOP/s of an n x n matmul, with TF's kernels and with XLA."""
-    a, b = tf.random.normal([n, n]), tf.random.normal([n, n])
-    result = {}
-    for name, jit in (("tf", False), ("xla", True)):
-        f = tf.function(tf.matmul, jit_compile=jit)
-        f(a, b).numpy()
-        times = []
-        for _ in range(repeats):
-            start = time.perf_counter()
-            f(a, b).numpy()
-            times.append(time.perf_counter() - start)
-        result[name] = 2 * n**3 / statistics.median(times) / 1e9
-    return result
+    return {name: tables.matmul_gflops(n, repeats, jit_compile=jit)
+            for name, jit in (("tf", False), ("xla", True))}
 
 
 def training_flops_per_image(model: keras.Model) -> float:

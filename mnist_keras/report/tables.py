@@ -20,12 +20,13 @@ def machine() -> dict:
     return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version()}
 
 
-def matmul_gflops(n: int = 2048, repeats: int = 10) -> float:
-    """This machine's float32 matmul rate now: median of ``repeats`` n x n products."""
+def matmul_gflops(n: int = 2048, repeats: int = 10, jit_compile: bool = False) -> float:
+    """This machine's float32 matmul rate now: median of ``repeats`` n x n products, with
+    TF's kernels or (``jit_compile``) XLA's."""
     import tensorflow as tf  # only where a run is about to be timed
 
     a, b = tf.random.normal([n, n]), tf.random.normal([n, n])
-    product = tf.function(tf.matmul)
+    product = tf.function(tf.matmul, jit_compile=jit_compile)
     product(a, b).numpy()  # traces and warms up
     times = []
     for _ in range(repeats):
@@ -96,12 +97,13 @@ def markdown_table(summary: list[dict]) -> str:
         first = next(iter(by_api.values()))
         speed = {api: f"{r['seconds_per_epoch']:.2f}" for api, r in by_api.items()}
         total = sum(r["total_seconds"] for r in by_api.values())
-        rates = [r["matmul_gflops"] for r in by_api.values() if r["matmul_gflops"]]
+        rates = [r["machine"]["matmul_gflops"] for row in by_api.values()
+                 for r in row["runs"] if r.get("machine")]
         lines.append(
             f"| {stage_id} ({first['name']}) | {first['change']}"
             f"{_verdict(stage_id, list(by_api.values()))} | {first['params']:,} | "
             f"{_tutorial(first['tutorial_accuracy'])} | {_accuracy_cell(by_api.get('keras'))} | "
             f"{_accuracy_cell(by_api.get('v1'))} | {speed.get('keras', '-')} | "
             f"{speed.get('v1', '-')} | {total / 60:.1f} min | "
-            f"{f'{min(rates):.0f}' if rates else '-'} |")
+            f"{f'{statistics.median(rates):.0f}' if rates else '-'} |")
     return "\n".join(lines) + "\n"
