@@ -26,7 +26,6 @@ from mnist_keras.training import loop, records, strategies
 from mnist_keras.training.history import History
 from mnist_keras.training.run_dir import MODEL_FILE, Progress, RunDir, RunDirError
 
-
 RNG_SUFFIX = ".rng.npy"  # beside a checkpoint: its random generators' states
 
 
@@ -72,9 +71,10 @@ class ProgressCommit(keras.callbacks.Callback):
     def _save(self, prefix: str) -> list[str]:
         path = prefix + ".weights.h5"
         self.model.save_weights(path)  # the optimizer's iterations and slots too
-        with open(prefix + RNG_SUFFIX, "wb") as f:
-            np.save(f, np.stack([v.numpy() for v in _seed_states(self.model)] or
-                                [np.zeros(2, np.int64)]))
+        states = _seed_states(self.model)
+        if not states:
+            return [path]
+        np.save(prefix + RNG_SUFFIX, np.stack([v.numpy() for v in states]))
         return [path, prefix + RNG_SUFFIX]
 
 
@@ -94,7 +94,7 @@ def restore(model: keras.Model, run_dir: RunDir, batches_per_period: int) -> Pro
         model.optimizer.build(model.trainable_variables)  # its variables must exist to load
         prefix = run_dir.file(progress.checkpoint)
         model.load_weights(prefix + ".weights.h5")
-        if os.path.exists(prefix + RNG_SUFFIX):  # absent in runs committed before it was
+        if os.path.exists(prefix + RNG_SUFFIX):  # absent without generators, or older
             for v, state in zip(_seed_states(model), np.load(prefix + RNG_SUFFIX)):
                 v.assign(state)
         steps = int(model.optimizer.iterations.numpy())
