@@ -54,9 +54,9 @@ import tensorflow as tf
 from mnist_keras import nets, registry
 from mnist_keras.data import mnist as mnist_lib
 from mnist_keras.data import pipeline
-from mnist_keras.execution import settings
+from mnist_keras.execution import settings, xla_flags
 from mnist_keras.report import tables
-from mnist_keras.training import keras_train, loop
+from mnist_keras.training import keras_train, schedule
 from mnist_keras.training.run_dir import RunDir
 
 import kernel_floor  # beside this script
@@ -119,7 +119,7 @@ def time_training(stage_id: str, mnist: mnist_lib.Mnist, periods: int, **changes
         history = keras_train.fit_periods(model, hp, mnist, run_dir, verbose=0)
     seconds = [e["seconds"] for e in history.epochs][1:]
     per_period = statistics.median(seconds)
-    images = loop.period_images(hp, len(mnist.train))
+    images = schedule.period_images(hp, len(mnist.train))
     return {"stage": stage_id, **changes, "jit_compile": execution.jit_compile,
             "steps_per_execution": execution.steps_per_execution,
             "seconds_per_epoch": per_period * BATCH_IMAGES / images,
@@ -310,6 +310,7 @@ def main(argv: list[str]) -> None:
                         "ones shipped with the package)")
     parser.add_argument("--json", default=None, help="also write the numbers here")
     args = parser.parse_args(argv)
+    xla_flags.apply()  # as the training commands do; XLA reads it at its first compile
     mnist = mnist_lib.load(mnist_lib.resolve_source("idx", args.data_dir))
     env = {k: os.environ[k] for k in ENV_LEVERS if k in os.environ}
     print("environment levers:", " ".join(f"{k}={v}" for k, v in env.items()) or "defaults")

@@ -5,10 +5,9 @@ stage, ``.tune`` searches one, ``.ladder`` trains and reports them all, ``.expor
 ``.predict`` and ``.numpy_infer`` use a trained model. The library is in subpackages by
 concern: ``data``, ``nets``, ``execution``, ``training``, ``tuning``, ``serving``,
 ``report``; the stages themselves are the ``stages`` package beside this one.
+
+Importing it changes nothing in the caller's process: the commands that train set what
+they need (``execution.xla_flags``) in their ``main``.
 """
 
-from mnist_keras.execution import xla_flags
-
 __version__ = "0.2.0"
-
-xla_flags.apply()  # before XLA first compiles (see execution/xla_flags.py)

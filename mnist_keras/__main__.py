@@ -19,6 +19,7 @@ from absl import app, flags, logging
 
 from mnist_keras import cli_flags, console, registry
 from mnist_keras.errors import InputError
+from mnist_keras.execution import xla_flags
 
 PROGRAM = "mnist_keras"
 FLAGS = flags.FLAGS
@@ -55,6 +56,7 @@ def main(argv):
         "runs", f"{registry.STAGES[FLAGS.stage]}-{FLAGS.api}")
     try:
         _check_outputs(run_dir)
+        xla_flags.apply()  # this process trains: before TensorFlow loads
         console.start_tensorflow()
         chief_dir = _train(run_dir)
         if chief_dir and (FLAGS.export or FLAGS.tflite):
@@ -88,6 +90,7 @@ def _train(run_dir: str) -> str | None:
     data = mnist.load(mnist.resolve_source(FLAGS.data, FLAGS.data_dir),
                       full_train=hp.full_train, train_examples=FLAGS.train_examples)
     keras.utils.set_random_seed(hp.seed)  # Python, NumPy and TF, once, here
+    logging.info("XLA_FLAGS: %s", os.environ.get("XLA_FLAGS"))
     logging.info("data: %s (train %d, test %d images)", data.source, len(data.train),
                  len(data.test))
     chief = strategies.is_chief(strategy)

@@ -22,6 +22,7 @@ from absl import app, flags
 
 from mnist_keras import cli_flags, console, registry
 from mnist_keras.errors import InputError
+from mnist_keras.execution import xla_flags
 
 PROGRAM = "mnist_keras.tune"
 FLAGS = flags.FLAGS
@@ -67,6 +68,7 @@ def max_trials(given: int | None, tuner: str) -> int | None:
 def main(argv):
     console.no_arguments(PROGRAM, argv)
     console.log_to_file(PROGRAM)
+    xla_flags.apply()  # this process trains: before TensorFlow loads
     console.start_tensorflow()
     from mnist_keras.data import mnist
     from mnist_keras.training import strategies

@@ -11,5 +11,5 @@ with the measurements that chose them (``docs/speed.md``, ``benchmarks/speed.py`
 - ``build``: the Keras pieces an execution asks for (dropout and dense layers, the
   optimizer, the compiled ``keras.Sequential``).
 - ``xla_loop``, ``fast_layers``, ``fused_adam``: the classes behind them.
-- ``xla_flags``: the XLA flag set for the whole process on ``import mnist_keras``.
+- ``xla_flags``: the XLA flag that the training commands set for their process.
 """

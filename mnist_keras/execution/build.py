@@ -36,6 +36,9 @@ def adam_class(execution: Execution) -> type[keras.optimizers.Adam]:
 
 
 def compile_options(execution: Execution) -> dict:
-    """``Model.compile``'s execution arguments."""
-    return {"jit_compile": execution.jit_compile,
-            "steps_per_execution": execution.steps_per_execution}
+    """``Model.compile``'s execution arguments; Keras' own default where ``execution``
+    leaves ``jit_compile`` unset."""
+    options = {"steps_per_execution": execution.steps_per_execution}
+    if execution.jit_compile is not None:
+        options["jit_compile"] = execution.jit_compile
+    return options

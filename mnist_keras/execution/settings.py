@@ -26,10 +26,11 @@ import tensorflow as tf
 
 @dataclasses.dataclass(frozen=True)
 class Execution:
-    """How a model runs; all off is plain Keras.
+    """How a model runs; ``Execution()`` is plain Keras, compiled with Keras' defaults.
 
     Attributes:
-      jit_compile: compile the train and predict steps with XLA.
+      jit_compile: compile the train and predict steps with XLA (True), or not (False);
+        None leaves it to Keras (``"auto"``: off on a CPU).
       steps_per_execution: batches per call into the compiled train function (fewer
         Python round trips; the progress bar updates once per call).
       xla_loop: with ``jit_compile``, run each call's batches in one XLA while loop
@@ -44,7 +45,7 @@ class Execution:
         CPUs).
     """
 
-    jit_compile: bool = False
+    jit_compile: bool | None = None
     steps_per_execution: int = 1
     xla_loop: bool = False
     threefry_dropout: bool = False
@@ -63,7 +64,8 @@ class Execution:
     def numerics(self) -> dict:
         """The settings that change float results (rounding, random streams), which a
         resumed run must share with its start; the others change speed only."""
-        return {"jit_compile": self.jit_compile, "threefry_dropout": self.threefry_dropout,
+        return {"jit_compile": bool(self.jit_compile),
+                "threefry_dropout": self.threefry_dropout,
                 "fused_adam": self.uses_fused_adam,
                 "transposed_gradient": self.transposed_gradient}
 
@@ -71,7 +73,8 @@ class Execution:
 FAMILY_DEFAULTS = {
     "mlp": Execution(jit_compile=True, steps_per_execution=50, xla_loop=True,
                      threefry_dropout=True, fused_adam=True),
-    "cnn": Execution(steps_per_execution=20, fused_adam=True, transposed_gradient=True),
+    "cnn": Execution(jit_compile=False, steps_per_execution=20, fused_adam=True,
+                     transposed_gradient=True),
 }
 
 
@@ -102,9 +105,14 @@ def scope(execution: Execution):
         _SCOPED.reset(token)
 
 
-def current(family: str) -> Execution:
-    """The execution of the enclosing :func:`scope`, else the family's default."""
-    return _SCOPED.get() or for_family(family)
+def current() -> Execution:
+    """The execution of the enclosing :func:`scope`, else plain Keras (``Execution()``).
+
+    A family's measured execution is never the default: the trainer, the tuner and the
+    speed benchmark open a scope of :func:`for_family` where they build, so that a stage
+    built anywhere else (a learner's shell, a notebook) is stock Keras.
+    """
+    return _SCOPED.get() or Execution()
 
 
 def deterministic(execution: Execution) -> Execution:

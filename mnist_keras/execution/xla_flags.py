@@ -1,6 +1,8 @@
-"""An XLA flag for the whole process, set before XLA first compiles.
+"""An XLA flag for a training process, set before TensorFlow loads.
 
-XLA reads ``$XLA_FLAGS`` once, when it first compiles, so ``import mnist_keras`` sets it.
+XLA reads ``$XLA_FLAGS`` once, when it first compiles, so the commands that train
+(``mnist_keras``, ``.tune``, ``.ladder``, ``benchmarks/speed.py``) call :func:`apply` in
+their ``main``, before TensorFlow loads; importing the package sets nothing.
 With region analysis, XLA's copy insertion sees that a train step reads each weight
 before it rewrites it, and stops copying the weights every step: the same numbers,
 faster for the XLA stages (``docs/speed.md``: stage 8, 3.97 s per 55,000 images without

@@ -85,9 +85,9 @@ def build_model(hp: HParams, execution: settings.Execution | None = None
 
     Args:
       execution: how it runs (default: the enclosing ``execution.settings.scope``'s, else
-        the family's).
+        plain Keras with its own compile defaults).
     """
-    execution = execution or settings.current(FAMILY)
+    execution = execution or settings.current()
     act = None if hp.batch_norm else "relu"
     inits = dict(kernel_initializer=translate.keras_initializer(hp.kernel_init),
                  bias_initializer=translate.keras_initializer(hp.bias_init))

@@ -63,9 +63,9 @@ def build_model(hp: HParams, execution: settings.Execution | None = None
 
     Args:
       execution: how it runs (default: the enclosing ``execution.settings.scope``'s, else
-        the family's).
+        plain Keras with its own compile defaults).
     """
-    execution = execution or settings.current(FAMILY)
+    execution = execution or settings.current()
     layers = [keras.Input((IMAGE_SIZE,), name="pixels")]
     for width in hp.hidden:
         layers.append(_dense(width, hp, activation=hp.activation))

@@ -13,9 +13,9 @@ import tensorflow as tf
 from mnist_keras import nets, registry
 from mnist_keras.data import idx, mnist, pipeline
 from mnist_keras.errors import InputError
-from mnist_keras.execution import settings
+from mnist_keras.execution import settings as execution_settings
 from mnist_keras.nets.hparams import Training
-from mnist_keras.training import keras_train, loop
+from mnist_keras.training import keras_train, scoring
 
 OBJECTIVE = "val_accuracy"
 PROJECT = "keras_tuner"  # keras-tuner's project directory inside the search directory
@@ -89,9 +89,16 @@ def search_data(source: mnist.Source, train_examples: int | None) -> SearchData:
 class StageHyperModel(kt.HyperModel):
     """A stage as keras-tuner sees it: its search space, its builder, a trial's training."""
 
-    def __init__(self, stage: types.ModuleType, settings: Settings, verbose: int = 2):
+    def __init__(self, stage: types.ModuleType, settings: Settings, verbose: int = 2,
+                 execution: execution_settings.Execution | None = None):
+        """
+        Args:
+          execution: how every trial's model runs (default: its family's measured one,
+            ``mnist_keras.execution.settings``); the numbers of a trial are the same.
+        """
         super().__init__(name=stage.NAME)
         self.stage, self.settings, self.verbose = stage, settings, verbose
+        self.execution = execution
         self.last: dict | None = None  # the latest trial's summary, for its progress line
 
     def declare_hyperparameters(self, hp: kt.HyperParameters) -> None:
@@ -104,10 +111,11 @@ class StageHyperModel(kt.HyperModel):
     def build(self, hp: kt.HyperParameters) -> keras.Model:
         hparams = self.hparams(hp)
         # Under a trial's distribution_strategy, what Keras' fit can run there.
-        execution = settings.under_strategy(
-            settings.for_family(nets.family(hparams).FAMILY), tf.distribute.get_strategy())
+        execution = execution_settings.under_strategy(
+            self.execution or execution_settings.for_family(nets.family(hparams).FAMILY),
+            tf.distribute.get_strategy())
         keras.utils.set_random_seed(hparams.seed)  # every trial starts from the same seed
-        with settings.scope(execution):
+        with execution_settings.scope(execution):
             model = self.stage.build_model(hparams)
         # Built now (fit would build it the same), so that when Hyperband continues an
         # earlier trial, load_weights restores its optimizer state too: Keras skips the
@@ -130,7 +138,7 @@ class StageHyperModel(kt.HyperModel):
         train_ds = pipeline.make_dataset(
             data.train, hparams.batch_size, seed=hparams.seed, start=initial_epoch * batches,
             num_batches=(epochs - initial_epoch) * batches)  # the batches a run uses
-        val_ds = pipeline.make_dataset(data.validation, loop.EVAL_BATCH)
+        val_ds = pipeline.make_dataset(data.validation, scoring.EVAL_BATCH)
         early = keras.callbacks.EarlyStopping(OBJECTIVE, mode="max",
                                               patience=self.settings.patience)
         history = model.fit(train_ds, epochs=epochs, initial_epoch=initial_epoch,

@@ -10,6 +10,7 @@ import types
 import keras_tuner as kt
 import tensorflow as tf
 
+from mnist_keras.execution.settings import Execution
 from mnist_keras.tuning import results
 from mnist_keras.tuning.hypermodel import (OBJECTIVE, PROJECT, SearchData, Settings,
                                            StageHyperModel, TuningError)
@@ -101,15 +102,17 @@ TUNERS = {"random": ReportingRandomSearch, "hyperband": ReportingHyperband,
 def make_tuner(stage: types.ModuleType, settings: Settings, directory: str, *,
                max_trials: int | None, overwrite: bool = False, verbose: int = 2,
                max_consecutive_failures: int = 3,
-               strategy: tf.distribute.Strategy | None = None) -> kt.Tuner:
+               strategy: tf.distribute.Strategy | None = None,
+               execution: Execution | None = None) -> kt.Tuner:
     """A keras-tuner tuner for ``stage`` with its project in ``directory``/keras_tuner.
 
     Args:
       max_trials: trials in all, counting those of earlier runs in ``directory``. For
         Hyperband, a cap on its schedule; None runs the whole schedule.
       strategy: keras-tuner builds and trains each trial's model under it.
+      execution: how the trials' models run (``StageHyperModel``).
     """
-    kwargs = dict(hypermodel=StageHyperModel(stage, settings, verbose),
+    kwargs = dict(hypermodel=StageHyperModel(stage, settings, verbose, execution),
                   objective=kt.Objective(OBJECTIVE, "max"), seed=settings.seed,
                   directory=directory, project_name=PROJECT, overwrite=overwrite,
                   max_consecutive_failed_trials=NEVER,
