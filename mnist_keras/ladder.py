@@ -25,6 +25,7 @@ from absl import app, flags
 
 from mnist_keras import cli_flags, console, registry
 from mnist_keras.errors import InputError
+from mnist_keras.execution import xla_flags
 
 PROGRAM = "ladder"
 FLAGS = flags.FLAGS
@@ -37,6 +38,8 @@ flags.DEFINE_integer("seeds", 3, "Seeds per stage and API: the text's seed, +1, 
 flags.DEFINE_string("out", "results", "Output directory.")
 flags.DEFINE_list("stages", None, "Stage ids (default: every stage, ladder first).")
 flags.DEFINE_list("apis", ["keras", "v1"], "APIs: keras, v1.")
+flags.DEFINE_bool("measure_matmul", True, "Before each run, time a 2048x2048 float32 "
+                  "matmul (about 2 s) for the report's GFLOP/s column.")
 flags.DEFINE_bool("report_only", False, "Train nothing: report the plan's finished runs and "
                   "list the missing ones in the report (for a ladder run in parts).")
 
@@ -61,13 +64,15 @@ def _known_apis(apis):
 def main(argv):
     console.no_arguments(PROGRAM, argv)
     console.log_to_file(PROGRAM)
+    xla_flags.apply()  # this process trains: before TensorFlow loads
     console.start_tensorflow()
     from mnist_keras.data import mnist
     from mnist_keras.report import ladder_runs, writer
 
     plan = ladder_runs.plan(FLAGS.stages or registry.unique_ids(), FLAGS.apis, FLAGS.seeds)
     runner = ladder_runs.Runner(FLAGS.out, mnist.resolve_source(FLAGS.data, FLAGS.data_dir),
-                                FLAGS.train_examples, epochs=FLAGS.epochs, steps=FLAGS.steps)
+                                FLAGS.train_examples, epochs=FLAGS.epochs, steps=FLAGS.steps,
+                                measure_matmul=FLAGS.measure_matmul)
     start = time.perf_counter()
     try:
         found = [runner.get(step, len(plan), *item, train=not FLAGS.report_only)

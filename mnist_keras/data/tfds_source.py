@@ -9,6 +9,8 @@ validation split has TF1's size (5,000) but not TF1's members.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import socket
 import urllib.parse
@@ -44,6 +46,24 @@ def require_network(cache_dir: str) -> None:
                         "--data=tfds to use the IDX files shipped with mnist-keras") from None
 
 
+class _UnpreparedFolder(logging.Filter):
+    """Drops tfds' warning that a dataset folder has no ``dataset_info.json``: it only
+    says that MNIST is not prepared there, which :func:`require_network` says in full."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "has no dataset_info.json" not in record.getMessage()
+
+
+@contextlib.contextmanager
+def _no_unprepared_folder_warning():
+    absl_logger, unprepared = logging.getLogger("absl"), _UnpreparedFolder()
+    absl_logger.addFilter(unprepared)
+    try:
+        yield
+    finally:
+        absl_logger.removeFilter(unprepared)
+
+
 def load(data_dir: str | None = None) -> dict[str, np.ndarray]:
     """MNIST's four arrays (uint8 images [n, 784], labels [n]) from tensorflow-datasets.
 
@@ -53,8 +73,10 @@ def load(data_dir: str | None = None) -> dict[str, np.ndarray]:
     """
     import tensorflow_datasets as tfds  # heavy import, only on this path
 
-    builder = tfds.builder("mnist", data_dir=data_dir)
-    if not builder.is_prepared():
+    with _no_unprepared_folder_warning():
+        builder = tfds.builder("mnist", data_dir=data_dir)
+        prepared = builder.is_prepared()
+    if not prepared:
         require_network(builder.data_dir)
     try:
         splits = tfds.load("mnist", split=["train", "test"], as_supervised=True,

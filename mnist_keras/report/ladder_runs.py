@@ -27,9 +27,16 @@ class Runner:
     """Trains (or reads back) one run at a time, loading each data variant once."""
 
     def __init__(self, out: str, source: mnist.Source, train_examples: int | None,
-                 epochs: int | None = None, steps: int | None = None):
+                 epochs: int | None = None, steps: int | None = None,
+                 measure_matmul: bool = True):
+        """
+        Args:
+          measure_matmul: before each run, time this machine's matmul rate (about two
+            seconds) and keep it with the CPU in the run's ``machine.json``.
+        """
         self.out, self.source, self.train_examples = out, source, train_examples
         self.epochs, self.steps = epochs, steps  # for epoch-mode and step-mode stages
+        self.measure_matmul = measure_matmul
         self._data: dict[bool, mnist.Mnist] = {}
 
     def data(self, full_train: bool) -> mnist.Mnist:
@@ -56,9 +63,11 @@ class Runner:
             return None
         if metrics is None:
             print(f"{label}: training", flush=True)
-            machine = {**tables.machine(), "matmul_gflops": tables.matmul_gflops()}
+            machine = {**tables.machine(), "matmul_gflops": tables.matmul_gflops()
+                       } if self.measure_matmul else None
             metrics = self._train(stage, stage_id, api, seed, run_dir)
-            atomic.write_json(os.path.join(run_dir, MACHINE_FILE), machine)
+            if machine:
+                atomic.write_json(os.path.join(run_dir, MACHINE_FILE), machine)
             keras.backend.clear_session()  # free the finished run's graphs and variables
         else:
             print(f"{label}: done before, read from {run_dir}", flush=True)

@@ -9,7 +9,7 @@ import numpy as np
 
 from mnist_keras import registry
 from mnist_keras.report import charts, ladder_runs, tables
-from mnist_keras.training import atomic, loop
+from mnist_keras.training import atomic, scoring
 from mnist_keras.training.records import confusion_matrix
 from mnist_keras.training.run_dir import HISTORY_FILE, MODEL_FILE
 
@@ -70,7 +70,7 @@ def _test_confusion(run: dict, runner: ladder_runs.Runner) -> np.ndarray | None:
         return None
     model = keras.models.load_model(model_file, compile=False)  # inference only
     test = runner.data(False).test
-    logits = loop.batched_logits(model.predict_on_batch, test.images)
+    logits = scoring.batched_logits(model.predict_on_batch, test.images)
     return confusion_matrix(test.labels, np.argmax(logits, 1))
 
 

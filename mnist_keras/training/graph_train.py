@@ -23,7 +23,7 @@ from mnist_keras.data.mnist import Mnist, Split
 from mnist_keras.data.pipeline import batch_indices
 from mnist_keras.execution import settings
 from mnist_keras.nets.hparams import Training
-from mnist_keras.training import loop, records
+from mnist_keras.training import model_file, records, schedule, scoring, tutorial_lines
 from mnist_keras.training.history import History
 from mnist_keras.training.run_dir import MODEL_FILE, V1_CHECKPOINT_DIR, RunDir, RunDirError
 from mnist_keras.training.tf1_graph import (Graph, build_graph, get_weights, logits,
@@ -65,8 +65,8 @@ def _restore(sess: v1.Session, g: Graph, run_dir: RunDir, steps: int) -> History
 def session_loop(sess: v1.Session, g: Graph, hp: Training, data: Mnist, run_dir: RunDir,
                  verbose: int = 1, tensorboard: bool = False) -> History:
     """The Session loop over ``hp``'s periods, from the run's last commit."""
-    periods, steps = loop.schedule(hp, len(data.train))
-    every = loop.commit_every(hp, len(data.train))
+    periods, steps = schedule.periods(hp, len(data.train))
+    every = schedule.commit_every(hp, len(data.train))
     history = History(run_dir, _restore(sess, g, run_dir, steps).epochs, tensorboard)
     done = len(history.epochs)
     if done:
@@ -77,9 +77,9 @@ def session_loop(sess: v1.Session, g: Graph, hp: Training, data: Mnist, run_dir:
         record = {"epoch": period,
                   **train_period(sess, g, hp, data.train, labels, batch_iter, steps, verbose)}
         if data.validation is not None:
-            record["val_loss"], record["val_accuracy"] = loop.score(
+            record["val_loss"], record["val_accuracy"] = scoring.score(
                 logits(sess, g, data.validation.images), data.validation.labels)
-        print(loop.period_line(hp, period, record), flush=True)
+        print(tutorial_lines.period_line(hp, period, record), flush=True)
         history.add(record)
         if period % every == 0 or period == periods:
             run_dir.commit(period, history.epochs, lambda prefix: _save(sess, g, prefix))
@@ -96,7 +96,7 @@ def _train_session(hp: Training, data: Mnist, run_dir: RunDir, verbose: int,
         if initial_weights is not None:
             set_weights(sess, g, initial_weights)
         history = session_loop(sess, g, hp, data, run_dir, verbose, tensorboard)
-        _, train_accuracy = loop.score(logits(sess, g, data.train.images),
+        _, train_accuracy = scoring.score(logits(sess, g, data.train.images),
                                        data.train.labels)
         test_logits = logits(sess, g, data.test.images)
         weights = get_weights(sess, g)
@@ -120,23 +120,23 @@ def train(stage, stage_id: str, hp: Training, data: Mnist, path: str, *,
     with RunDir(path) as run_dir:
         finished = run_dir.start(record, restart)
         if finished is not None:
-            print(loop.finished_line(path, finished), flush=True)
+            print(tutorial_lines.finished_line(path, finished), flush=True)
             return finished
         logging.info("stage %s (%s), api=v1, hyperparameters: %s", stage_id, stage.NAME,
                      record["hparams"])
         start = time.perf_counter()
         history, train_accuracy, test_logits, weights = _train_session(
             hp, data, run_dir, verbose, tensorboard, initial_weights)
-        _, test_accuracy = loop.score(test_logits, data.test.labels)
-        loop.print_results(train_accuracy, test_accuracy, data.test, test_logits)
+        _, test_accuracy = scoring.score(test_logits, data.test.labels)
+        tutorial_lines.print_results(train_accuracy, test_accuracy, data.test, test_logits)
         with settings.scope(settings.Execution()):  # plain Keras, TF's kernels
             model = stage.build_model(hp)
         model.set_weights(weights)
-        loop.save_model(model, run_dir.file(MODEL_FILE))
+        model_file.save_model(model, run_dir.file(MODEL_FILE))
         metrics = records.metrics(stage_id, "v1", hp, data, history.epochs, weights=weights,
                                   params=model.count_params(),
                                   train_accuracy=train_accuracy, test_logits=test_logits,
                                   wall_time_s=time.perf_counter() - start)
-        loop.warn_if_diverged(metrics)
+        tutorial_lines.warn_if_diverged(metrics)
         run_dir.finish(metrics)
         return metrics

@@ -22,7 +22,8 @@ from mnist_keras.data.mnist import Mnist
 from mnist_keras.data.pipeline import make_dataset
 from mnist_keras.execution import settings
 from mnist_keras.nets.hparams import Training
-from mnist_keras.training import loop, records, strategies
+from mnist_keras.training import (model_file, records, schedule, scoring, strategies,
+                                  tutorial_lines)
 from mnist_keras.training.history import History
 from mnist_keras.training.run_dir import MODEL_FILE, Progress, RunDir, RunDirError
 
@@ -50,7 +51,7 @@ class PeriodLog(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         record = {"epoch": epoch + 1, **{k: float(v) for k, v in (logs or {}).items()},
                   "seconds": self._end - self._start}
-        print(loop.period_line(self.hp, epoch + 1, record), flush=True)
+        print(tutorial_lines.period_line(self.hp, epoch + 1, record), flush=True)
         self.history.add(record)
 
 
@@ -122,7 +123,7 @@ def fit_steps_per_execution(model: keras.Model, batches_per_period: int) -> int:
 def fit_periods(model: keras.Model, hp: Training, data: Mnist, run_dir: RunDir, *,
                 verbose: int = 1, tensorboard: bool = False, callbacks=()) -> History:
     """Trains ``model`` for ``hp``'s periods with ``fit``, from the run's last commit."""
-    periods, batches = loop.schedule(hp, len(data.train))
+    periods, batches = schedule.periods(hp, len(data.train))
     fit_steps_per_execution(model, batches)
     history = History(run_dir, restore(model, run_dir, batches).history, tensorboard)
     done = len(history.epochs)
@@ -133,10 +134,10 @@ def fit_periods(model: keras.Model, hp: Training, data: Mnist, run_dir: RunDir, 
     train_ds = strategies.training_data(model, hp, data.train, (periods - done) * batches,
                              done * batches)
     val_ds = None if data.validation is None else make_dataset(data.validation,
-                                                               loop.EVAL_BATCH)
+                                                               scoring.EVAL_BATCH)
     own = [keras.callbacks.ProgbarLogger()] if verbose else []  # each bar, then its line
     own += [PeriodLog(hp, history),
-            ProgressCommit(run_dir, history, loop.commit_every(hp, len(data.train)),
+            ProgressCommit(run_dir, history, schedule.commit_every(hp, len(data.train)),
                            periods)]
     model.fit(train_ds, initial_epoch=done, epochs=periods, steps_per_epoch=batches,
               validation_data=val_ds, validation_freq=1 if hp.steps is None else
@@ -168,7 +169,7 @@ def train(stage, stage_id: str, hp: Training, data: Mnist, path: str, *,
     with RunDir(path) as run_dir:
         finished = run_dir.start(record, restart)
         if finished is not None:
-            print(loop.finished_line(path, finished), flush=True)
+            print(tutorial_lines.finished_line(path, finished), flush=True)
             return finished
         logging.info("stage %s (%s), api=keras, hyperparameters: %s; execution: %s",
                      stage_id, stage.NAME, record["hparams"], record["execution"])
@@ -192,19 +193,19 @@ def _finish(stage, stage_id: str, hp: Training, execution: settings.Execution, d
     """Scores the trained model, prints the closing lines, saves it and its metrics."""
     distributed = model.distribute_strategy.num_replicas_in_sync > 1
     # A distributed model is scored by a one-device copy (predict would shard).
-    scorer = loop.portable_copy(model, stage, hp, execution) if distributed else model
-    _, train_accuracy = loop.score(loop.batched_logits(scorer.predict_on_batch,
+    scorer = model_file.portable_copy(model, stage, hp, execution) if distributed else model
+    _, train_accuracy = scoring.score(scoring.batched_logits(scorer.predict_on_batch,
                                                        data.train.images),
                                    data.train.labels)
-    test_logits = loop.batched_logits(scorer.predict_on_batch, data.test.images)
-    _, test_accuracy = loop.score(test_logits, data.test.labels)
-    loop.print_results(train_accuracy, test_accuracy, data.test, test_logits)
-    portable = scorer if distributed else loop.portable_copy(model, stage, hp, execution)
-    loop.save_model(portable, run_dir.file(MODEL_FILE))
+    test_logits = scoring.batched_logits(scorer.predict_on_batch, data.test.images)
+    _, test_accuracy = scoring.score(test_logits, data.test.labels)
+    tutorial_lines.print_results(train_accuracy, test_accuracy, data.test, test_logits)
+    portable = scorer if distributed else model_file.portable_copy(model, stage, hp, execution)
+    model_file.save_model(portable, run_dir.file(MODEL_FILE))
     metrics = records.metrics(stage_id, "keras", hp, data, history.epochs,
                               weights=model.get_weights(), params=model.count_params(),
                               train_accuracy=train_accuracy, test_logits=test_logits,
                               wall_time_s=time.perf_counter() - start)
-    loop.warn_if_diverged(metrics)
+    tutorial_lines.warn_if_diverged(metrics)
     run_dir.finish(metrics)
     return metrics

@@ -11,6 +11,7 @@ multi-worker run that is interrupted starts again from the beginning.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import keras
@@ -18,21 +19,23 @@ import numpy as np
 import tensorflow as tf
 
 from mnist_keras.data.mnist import Mnist
+from mnist_keras.nets import translate
 from mnist_keras.nets.hparams import Training
-from mnist_keras.training import loop, strategies
+from mnist_keras.training import schedule, scoring, strategies, tutorial_lines
 from mnist_keras.training.history import History
 from mnist_keras.training.run_dir import RunDir
 
 
 def _step_function(model: keras.Model, hp: Training, strategy: tf.distribute.Strategy):
     """One global step: every replica on its part of the batch; sums over all replicas."""
-    per_example_loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True,
-                                                                  reduction=None)
+    # The stage's loss summed over this replica's part of the batch; a mean is taken
+    # over the global batch below.
+    summed_loss = translate.keras_loss(dataclasses.replace(hp, loss_reduction="sum"))
 
     def replica_step(x, y):
         with tf.GradientTape() as tape:
             logits = model(x, training=True)
-            total = tf.reduce_sum(per_example_loss(y, logits))
+            total = summed_loss(y, logits)
             count = tf.cast(tf.shape(y)[0], tf.float32)
             if hp.loss_reduction == "mean":
                 # The optimizer sums gradients over replicas, so dividing each replica's
@@ -58,7 +61,7 @@ def train_periods(model: keras.Model, hp: Training, data: Mnist, run_dir: RunDir
                   verbose: int = 1, tensorboard: bool = False) -> History:
     """Trains a model built under a multi-worker strategy; returns the history."""
     strategy = model.distribute_strategy
-    periods, batches = loop.schedule(hp, len(data.train))
+    periods, batches = schedule.periods(hp, len(data.train))
     iterator = iter(strategies.training_data(model, hp, data.train, periods * batches, 0))
     step = _step_function(model, hp, strategy)
     history = History(run_dir, tensorboard=tensorboard)
@@ -73,10 +76,10 @@ def train_periods(model: keras.Model, hp: Training, data: Mnist, run_dir: RunDir
         record = {"epoch": period, "loss": loss, "accuracy": sums[1] / sums[2],
                   "seconds": time.perf_counter() - start}
         if data.validation is not None:  # here, on one device: predict would shard
-            logits = loop.batched_logits(lambda b: model(b, training=False).numpy(),
+            logits = scoring.batched_logits(lambda b: model(b, training=False).numpy(),
                                          data.validation.images)
-            record["val_loss"], record["val_accuracy"] = loop.score(
+            record["val_loss"], record["val_accuracy"] = scoring.score(
                 logits, data.validation.labels)
-        print(loop.period_line(hp, period, record), flush=True)
+        print(tutorial_lines.period_line(hp, period, record), flush=True)
         history.add(record)
     return history

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import platform
 import statistics
 
@@ -13,7 +14,7 @@ import tensorflow as tf
 from mnist_keras.data.mnist import NUM_CLASSES, Mnist
 from mnist_keras.execution.settings import Execution
 from mnist_keras.nets.hparams import Training
-from mnist_keras.training import loop
+from mnist_keras.training import schedule, scoring
 
 
 def run_record(stage_id: str, name: str, api: str, hp: Training, data: Mnist,
@@ -40,6 +41,14 @@ def run_record(stage_id: str, name: str, api: str, hp: Training, data: Mnist,
                          "python": platform.python_version()}}
 
 
+def fingerprint(weights: list[np.ndarray]) -> str:
+    """SHA-256 of the weights' bytes in order: equal weights, equal fingerprints."""
+    digest = hashlib.sha256()
+    for w in weights:
+        digest.update(np.ascontiguousarray(w).tobytes())
+    return digest.hexdigest()
+
+
 def confusion_matrix(labels: np.ndarray, predictions: np.ndarray) -> np.ndarray:
     """counts[true, predicted] over 10 classes."""
     counts = np.zeros((NUM_CLASSES, NUM_CLASSES), dtype=np.int64)
@@ -64,11 +73,11 @@ def metrics(stage_id: str, api: str, hp: Training, data: Mnist, history: list[di
     ``test_confusion`` (counts[true][predicted] on the test images) lets a report draw
     the run's confusion matrix without its model file, which is not committed.
     """
-    test_loss, test_accuracy = loop.score(test_logits, data.test.labels)
+    test_loss, test_accuracy = scoring.score(test_logits, data.test.labels)
     predictions = np.argmax(test_logits, axis=1)
     final_cost = history[-1]["loss"] if history else None
     return {"stage": stage_id, "api": api, "params": params,
-            "weights_sha256": loop.fingerprint(weights),
+            "weights_sha256": fingerprint(weights),
             "test_accuracy": test_accuracy, "test_loss": test_loss,
             "test_confusion": confusion_matrix(data.test.labels, predictions).tolist(),
             "train_accuracy": train_accuracy,
@@ -77,5 +86,5 @@ def metrics(stage_id: str, api: str, hp: Training, data: Mnist, history: list[di
             "epochs": hp.epochs if hp.steps is None else None, "steps": hp.steps,
             "periods": len(history), "train_images": len(data.train),
             "wall_time_s": wall_time_s,
-            **train_speed(history, loop.period_images(hp, len(data.train)),
+            **train_speed(history, schedule.period_images(hp, len(data.train)),
                           len(data.train))}

@@ -143,6 +143,8 @@ class RunDir:
         finished = self._read(METRICS_FILE)
         if finished is None:
             atomic.write_json(self.file(HPARAMS_FILE), record)
+        else:  # a kill between finish's writes leaves its checkpoints behind
+            self._drop_progress()
         return finished
 
     def close(self) -> None:
@@ -222,5 +224,8 @@ class RunDir:
     def finish(self, metrics: dict) -> None:
         """Writes ``metrics.json`` (the run is finished), then drops the checkpoints."""
         atomic.write_json(self.file(METRICS_FILE), metrics)
+        self._drop_progress()
+
+    def _drop_progress(self) -> None:
         atomic.remove(self.file(PROGRESS_FILE))
         shutil.rmtree(self.file(PROGRESS_DIR), ignore_errors=True)

@@ -22,7 +22,7 @@ from mnist_keras import nets
 from mnist_keras.data.mnist import IMAGE_SIZE, NUM_CLASSES
 from mnist_keras.nets import translate
 from mnist_keras.nets.hparams import Training
-from mnist_keras.training import loop
+from mnist_keras.training import scoring
 
 v1 = tf.compat.v1  # the tutorials' tf.* of TF1
 
@@ -95,4 +95,4 @@ def get_weights(sess: v1.Session, g: Graph) -> list[np.ndarray]:
 
 def logits(sess: v1.Session, g: Graph, images: np.ndarray) -> np.ndarray:
     """The graph's logits for ``images`` [n, 784], in batches, with ``keep_prob`` 1."""
-    return loop.batched_logits(lambda batch: sess.run(g.logits, {g.x: batch}), images)
+    return scoring.batched_logits(lambda batch: sess.run(g.logits, {g.x: batch}), images)

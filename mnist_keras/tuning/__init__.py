@@ -11,7 +11,8 @@ then initialisers, width, depth and dropout. Here keras-tuner runs that search i
   :class:`SearchData`, which has no test split at all. Each trial stops early when
   validation accuracy stops improving.
 * **Afterwards** the best hyperparameters are trained once more with the stage's own
-  training setup (its epochs or steps, its 55,000 or 60,000 images) by ``train.run``, and
+  training setup (its epochs or steps, its 55,000 or 60,000 images) by
+  ``training.keras_train.train``, and
   only that run is evaluated, once, on the test split.
 * **Failures are loud**: keras-tuner records a trial that raised as FAILED and goes on;
   each one is printed and listed, and a search with no successful trial is an error.
