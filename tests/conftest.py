@@ -1,12 +1,19 @@
-"""Shared fixtures: the MNIST files shipped with the package, and small subsets of them.
+"""Shared fixtures: the MNIST files shipped with the package, small subsets of them, and
+one trained and exported stage 5 for the whole test run.
 
 Nothing here downloads or reads outside the repository: the data is the package's own
 ``mnist_keras/data/idx_files`` (verified by SHA-256 on load), and every command a test
 runs gets an environment without ``MNIST_DATA_DIR``.
 """
 
+import atexit
+import fcntl
+import json
 import os
 import pathlib
+import select
+import shutil
+import signal
 import subprocess
 import sys
 
@@ -67,3 +74,120 @@ def run_cli(*args, env=None, timeout=300, cwd=REPO, log=False
     command = [sys.executable, "-m", *args, *(["--alsologtostderr"] if log else [])]
     return subprocess.run(command, cwd=cwd, env=clean_env(**(env or {})),
                           capture_output=True, text=True, timeout=timeout)
+
+
+class _CommandServer:
+    """This test process's ``tests/command_server.py``, started when first asked."""
+
+    process: subprocess.Popen | None = None
+
+    @classmethod
+    def run(cls, jobs: list[dict], timeout: float) -> list[dict]:
+        if cls.process is None or cls.process.poll() is not None:
+            cls.process = subprocess.Popen(
+                [sys.executable, str(pathlib.Path(__file__).with_name("command_server.py"))],
+                cwd=REPO, env=clean_env(TF_CPP_MIN_LOG_LEVEL="3"), text=True,
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                start_new_session=True)  # its children in its group: killed with it
+            atexit.register(cls.kill)
+            assert cls.process.stdout.readline() == "ready\n", "the command server died"
+        cls.process.stdin.write(json.dumps(jobs) + "\n")
+        cls.process.stdin.flush()
+        ready, _, _ = select.select([cls.process.stdout], [], [], timeout)
+        if not ready:
+            cls.kill()
+            raise AssertionError(f"no answer within {timeout} s: {jobs}")
+        return json.loads(cls.process.stdout.readline())
+
+    @classmethod
+    def kill(cls) -> None:
+        if cls.process is not None and cls.process.poll() is None:
+            os.killpg(cls.process.pid, signal.SIGKILL)
+            cls.process.wait()
+
+
+def run_forked(*args, env=None, timeout=300, cwd=REPO, log=False
+               ) -> subprocess.CompletedProcess:
+    """``run_cli``, in a child forked from a Python that has imported TensorFlow
+    (``tests/command_server.py``): the same command, without TensorFlow's start-up.
+
+    For tests whose subject is not the process's start: its TensorFlow lines and its
+    first seconds are ``run_cli``'s. ``args[0]`` is a module, or ``-c`` and code."""
+    return run_forked_together([args], [env], timeout=timeout, cwd=cwd, log=log)[0]
+
+
+def run_forked_together(commands: list, envs: list, timeout=300, cwd=REPO, log=False
+                        ) -> list[subprocess.CompletedProcess]:
+    """Several ``run_forked`` commands side by side (each with its extra environment),
+    as processes that talk to each other run: a search's chief and workers, say."""
+    flags = ["--alsologtostderr"] if log else []
+    jobs = []
+    for args, env in zip(commands, envs, strict=True):
+        kind = {"code": args[1], "args": list(args[2:])} if args[0] == "-c" else {
+            "module": args[0], "args": [*args[1:], *flags]}
+        jobs.append({**kind, "cwd": str(cwd), "env": clean_env(**(env or {}))})
+    answers = _CommandServer.run(jobs, timeout)
+    return [subprocess.CompletedProcess(args, a["status"], a["stdout"], a["stderr"])
+            for args, a in zip(commands, answers)]
+
+
+def run_in_process(invocations: dict[str, list[list[str]]], cwd=REPO, timeout=300
+                   ) -> dict[str, list[dict]]:
+    """Each command's invocations (``python -m <command> <args>``) run by the command's own
+    ``main``, one after another in one Python per command, the commands side by side
+    (``tests/command_server.py``): {command: [{status, stdout, stderr}, ...]}.
+
+    A command's flag checks and one-line errors without a process and a TensorFlow
+    start-up each; tests still run every command once as a real process.
+    """
+    env = clean_env()
+    answers = _CommandServer.run([{"main": command, "invocations": runs, "cwd": str(cwd),
+                                   "env": env} for command, runs in invocations.items()],
+                                 timeout)
+    found = {}
+    for command, answer in zip(invocations, answers):
+        assert answer["status"] == 0, answer["stderr"][-3000:]
+        found[command] = json.loads(answer["stdout"].splitlines()[-1])
+    return found
+
+
+def shared_dir(tmp_path_factory) -> pathlib.Path:
+    """A directory that every pytest-xdist worker of this test run sees (their base
+    temporary directories' parent), or this process's own without xdist."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+# One stage-5 run through the command, as a user types it, from a directory outside the
+# repository: 1 epoch on the 55,000 images (a model that reads drawn digits), exported
+# with TFLite, absl's log in its own directory.
+STAGE5_FLAGS = ["--stage=5", "--epochs=1", "--export", "--tflite", "--verbose=1"]
+
+
+@pytest.fixture(scope="session")
+def stage5_run(tmp_path_factory) -> dict:
+    """The test run's one trained and exported stage 5, shared by the CLI, export,
+    predict, serve and page tests: the first worker that asks trains it, the others wait
+    for it (a lock file) and read what it printed.
+
+    Returns {returncode, stdout, stderr, cwd, run_dir, export_root, version_dir, log_dir};
+    a test must copy ``export_root`` before it adds versions.
+    """
+    root = shared_dir(tmp_path_factory) / "stage5"
+    paths = {"cwd": root / "cwd", "run_dir": root / "run", "export_root": root / "saved_models",
+             "version_dir": root / "saved_models" / "stage5" / "1", "log_dir": root / "logs"}
+    with open(shared_dir(tmp_path_factory) / "stage5.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        record = root / "result.json"
+        if not record.exists():
+            shutil.rmtree(root, ignore_errors=True)
+            paths["cwd"].mkdir(parents=True)
+            paths["log_dir"].mkdir()
+            result = run_cli("mnist_keras", *STAGE5_FLAGS, f"--model_dir={paths['run_dir']}",
+                             f"--export_root={paths['export_root']}",
+                             f"--log_dir={paths['log_dir']}", cwd=paths["cwd"])
+            record.write_text(json.dumps({"returncode": result.returncode,
+                                          "stdout": result.stdout, "stderr": result.stderr}))
+        found = json.loads(record.read_text())
+    assert found["returncode"] == 0, found["stderr"][-3000:]
+    return {**found, **{k: str(v) for k, v in paths.items()}}

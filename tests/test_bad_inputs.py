@@ -13,7 +13,7 @@ import shutil
 import numpy as np
 import pytest
 
-from conftest import REPO, run_cli
+from conftest import REPO, run_cli, run_in_process
 
 STAGES = ("0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, sigmoid, softmax_hidden, "
           "keras_dropout, experts_softmax, experts_cnn, numpy_sigmoid, batch_norm, "
@@ -155,7 +155,7 @@ FILE_CASES = {
 
 
 @pytest.fixture(scope="module")
-def scratch(tmp_path_factory, idx_dir):
+def scratch(tmp_path_factory, idx_dir, mnist_data):
     """The files the rows name, and the SHA-256 the corrupted one comes to."""
     tmp = tmp_path_factory.mktemp("bad")
     for name in ("partial", "corrupt"):
@@ -171,29 +171,80 @@ def scratch(tmp_path_factory, idx_dir):
     (tmp / "unfinished").mkdir()
     for name in ("hparams.json", "model.keras"):
         (tmp / "unfinished" / name).write_text("{}")
-    run0 = run_cli("mnist_keras", "--stage=0", "--steps=2", f"--model_dir={tmp / 'run0'}",
-                   "--verbose=0")
-    assert run0.returncode == 0, run0.stderr
+    _started_run(tmp / "run0", mnist_data)
     return tmp, hashlib.sha256(bytes(labels)).hexdigest()
 
 
-@pytest.mark.parametrize("what, args, status, line", CASES, ids=[c[0] for c in CASES])
-def test_a_bad_input_is_one_line(scratch, what, args, status, line):
+def _started_run(path, data):
+    """A run directory as ``mnist_keras --stage=0 --steps=2`` starts it (its record)."""
+    from mnist_keras import nets
+    from mnist_keras.execution import settings
+    from mnist_keras.nets.hparams import override
+    from mnist_keras.training import records
+    from mnist_keras.training.run_dir import RunDir
+    from stages import stage0
+
+    hp = override(stage0.HParams(), steps=2)
+    execution = settings.for_family(nets.family(hp).FAMILY)
+    with RunDir(str(path)) as run_dir:
+        run_dir.start(records.run_record("0", stage0.NAME, "keras", hp, data, execution), False)
+
+
+def _filled(case, scratch):
     tmp, corrupt_sha = scratch
     fill = {"tmp": str(tmp), "corrupt_sha": corrupt_sha}
-    result = run_cli(*[a.format(**fill) for a in args])
-    assert (result.returncode, result.stderr.strip()) == (status, line.format(**fill))
-    assert not (tmp / "r").exists()  # nothing created before the error
+    what, args, status, line = case
+    return [a.format(**fill) for a in args], status, line.format(**fill)
 
 
 @pytest.fixture(scope="module")
-def predicted(tmp_path_factory, mnist_data):
-    """``predict`` run once over every bad file and a good one, with a short real run's
-    export."""
+def answered(scratch, bad_files, stage5_run):
+    """Every row's answer, each command's rows in one Python (``run_in_process``); and
+    ``predict``'s answer to every bad file and a good one, with the shared export."""
+    commands = {}
+    for case in CASES:
+        commands.setdefault(case[1][0], []).append(case)
+    invocations = {command: [_filled(case, scratch)[0][1:] for case in rows]
+                   for command, rows in commands.items()}
+    files = [str(bad_files / name) for name in [*FILE_CASES, "good.npy"]]
+    invocations["mnist_keras.predict"].append([f"--model={stage5_run['version_dir']}",
+                                               *files])
+    found = run_in_process(invocations)
+    rows = {case[0]: result for command, rows in commands.items()
+            for case, result in zip(rows, found[command])}
+    return rows, found["mnist_keras.predict"][-1]
+
+
+@pytest.mark.parametrize("what, args, status, line", CASES, ids=[c[0] for c in CASES])
+def test_a_bad_input_is_one_line(scratch, answered, what, args, status, line):
+    _, status, line = _filled((what, args, status, line), scratch)
+    result = answered[0][what]
+    assert (result["status"], result["stderr"].strip()) == (status, line)
+    assert not (scratch[0] / "r").exists()  # nothing created before the error
+
+
+# One row of each command as a real process: the line is all it prints, with its status.
+# Rows answered before TensorFlow loads, so each takes a fraction of a second.
+REAL = ["unknown stage", "no trial cap for random search", "unknown stage in a ladder",
+        "export without --run_dir", "nothing to predict", "export without a model"]
+ONE_OF_EACH = [case for case in CASES if case[0] in REAL]
+
+
+def test_every_command_has_a_row_run_as_a_real_process():
+    assert sorted(case[1][0] for case in ONE_OF_EACH) == sorted({c[1][0] for c in CASES})
+
+
+@pytest.mark.parametrize("case", ONE_OF_EACH, ids=[c[1][0] for c in ONE_OF_EACH])
+def test_a_bad_input_ends_the_process_with_its_line_alone(scratch, case):
+    args, status, line = _filled(case, scratch)
+    result = run_cli(*args)
+    assert (result.returncode, result.stderr, result.stdout) == (status, line + "\n", "")
+
+
+@pytest.fixture(scope="module")
+def bad_files(tmp_path_factory, mnist_data):
+    """A file of each kind of ``FILE_CASES``, and ``good.npy`` of three test images."""
     tmp = tmp_path_factory.mktemp("files")
-    run = run_cli("mnist_keras", "--stage=0", "--steps=50", f"--model_dir={tmp / 'run'}",
-                  "--export", f"--export_root={tmp / 'sm'}", "--verbose=0")
-    assert run.returncode == 0, run.stderr
     (tmp / "text.png").write_text("not an image")
     (tmp / "empty.jpg").write_bytes(b"")
     import tensorflow as tf
@@ -208,20 +259,19 @@ def predicted(tmp_path_factory, mnist_data):
     np.save(tmp / "bytes.npy", mnist_data.test.images[:2].reshape(-1, 28, 28).round() * 255)
     np.save(tmp / "int.npy", np.zeros((2, 784), np.int64))
     np.save(tmp / "good.npy", mnist_data.test.images[:3])
-    files = [str(tmp / name) for name in [*FILE_CASES, "good.npy"]]
-    result = run_cli("mnist_keras.predict", f"--model={tmp / 'sm' / 'stage0'}", *files)
-    return tmp, result
+    return tmp
 
 
 @pytest.mark.parametrize("name", list(FILE_CASES))
-def test_a_bad_file_is_one_line_and_the_others_are_predicted(predicted, name):
-    tmp, result = predicted
-    assert result.returncode == 1 and "Traceback" not in result.stderr
-    lines = result.stderr.splitlines()
+def test_a_bad_file_is_one_line_and_the_others_are_predicted(bad_files, answered, name):
+    result = answered[1]
+    assert result["status"] == 1 and "Traceback" not in result["stderr"]
+    lines = result["stderr"].splitlines()
     assert len(lines) == len(FILE_CASES)
-    assert f"predict: {tmp / name}: error: {FILE_CASES[name]}" in lines
-    assert [line.split(": ")[0] for line in result.stdout.splitlines()] == [
-        str(tmp / "good.npy[0]"), str(tmp / "good.npy[1]"), str(tmp / "good.npy[2]")]
+    assert f"predict: {bad_files / name}: error: {FILE_CASES[name]}" in lines
+    assert [line.split(": ")[0] for line in result["stdout"].splitlines()] == [
+        str(bad_files / "good.npy[0]"), str(bad_files / "good.npy[1]"),
+        str(bad_files / "good.npy[2]")]
 
 
 def test_the_readme_counts_this_table():

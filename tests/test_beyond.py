@@ -13,7 +13,7 @@ from mnist_keras.data.pipeline import make_dataset
 from mnist_keras.training import tf1_graph
 from stages import stage10, stage11
 
-BEYOND = ["10", "11", "12", "13"]
+STEPS = 8  # of 50 images each: one pass over 400 images
 
 
 def _perturbed(model, seed=0):
@@ -68,15 +68,16 @@ def _train_loss(predict_batch, split):
                     - np.log(np.exp(shifted).sum(1)))
 
 
-@pytest.mark.parametrize("stage_id", BEYOND)
+# Stage 13's model and graph are stage 12's (it changes the data only).
+@pytest.mark.parametrize("stage_id", ["10", "11", "12"])
 def test_a_few_steps_lower_the_loss_in_both_apis(small, stage_id):
     stage = registry.get(stage_id)
-    hp = dataclasses.replace(stage.HParams(), steps=15, log_every=15)
-    split = small.train.take(750)
+    hp = dataclasses.replace(stage.HParams(), steps=STEPS, log_every=STEPS)
+    split = small.train.take(STEPS * hp.batch_size)
     model = stage.build_model(hp)
     before = _train_loss(model.predict_on_batch, split)
-    model.fit(make_dataset(split, hp.batch_size, seed=hp.seed, num_batches=15),
-              steps_per_epoch=15, verbose=0)
+    model.fit(make_dataset(split, hp.batch_size, seed=hp.seed, num_batches=STEPS),
+              steps_per_epoch=STEPS, verbose=0)
     assert _train_loss(model.predict_on_batch, split) < before
     g = tf1_graph.build_graph(hp)
     with tf.compat.v1.Session(graph=g.graph) as sess:
@@ -84,8 +85,8 @@ def test_a_few_steps_lower_the_loss_in_both_apis(small, stage_id):
         predict = lambda b: sess.run(g.logits, {g.x: b})  # noqa: E731
         before = _train_loss(predict, split)
         labels = split.one_hot()
-        for i in range(15):
-            idx = slice(50 * (i % 15), 50 * (i % 15) + 50)
+        for i in range(STEPS):
+            idx = slice(hp.batch_size * i, hp.batch_size * (i + 1))
             sess.run(g.train_op, {g.x: split.images[idx], g.y: labels[idx],
                                   g.keep_prob: 1.0 - hp.dropout, g.training: True})
         assert _train_loss(predict, split) < before

@@ -1,85 +1,108 @@
 """``python -m mnist_keras`` end to end, as a user runs it."""
 
+import fcntl
 import json
+import pathlib
 import re
+import signal
+import subprocess
+import sys
 
-
-from conftest import run_cli
+from conftest import REPO, STAGE5_FLAGS, clean_env
 
 # What TensorFlow's C++ runtime prints while it loads and first compiles, unless hidden.
 TF_START_UP = re.compile(r"absl::InitializeLog|cudart_stub|cuda_platform|cpu_feature_guard|"
                          r"oneDNN custom operations|XLA service|StreamExecutor|Compiled cluster")
 
 
-def test_trains_a_small_run_writes_and_exports_it(tmp_path):
-    run = tmp_path / "run"
-    result = run_cli("mnist_keras", "--stage=5", "--epochs=2", "--train_examples=1000",
-                     f"--model_dir={run}", "--verbose=1", f"--export_root={tmp_path / 'sm'}",
-                     "--tflite", log=True)
-    assert result.returncode == 0, result.stderr[-2000:]
-    lines = result.stdout.splitlines()
+def test_trains_writes_and_exports_a_run_from_any_directory(stage5_run):
+    # The shared run: STAGE5_FLAGS from an empty directory outside the repository, so the
+    # package is the installed one and its own files are the data.
+    assert "--export" in STAGE5_FLAGS and "--tflite" in STAGE5_FLAGS
+    lines = stage5_run["stdout"].splitlines()
     assert any(line.startswith("Epoch: 0001 cost = ") for line in lines)
-    assert any(line.startswith("Epoch: 0002 cost = ") for line in lines)
     for expected in ("Learning Finished!", "Accuracy(train): ", "Accuracy(test): ",
                      "Label:  [", "Prediction:  ["):
         assert any(line.startswith(expected) for line in lines), expected
-    assert "━" in result.stdout  # the Keras progress bar
-    assert "hyperparameters: {" in result.stderr  # logged by absl
+    assert "━" in stage5_run["stdout"]  # the Keras progress bar
+    run, version = pathlib.Path(stage5_run["run_dir"]), pathlib.Path(stage5_run["version_dir"])
     hparams = json.loads((run / "hparams.json").read_text())
-    assert hparams["hparams"]["epochs"] == 2 and hparams["data"]["train_images"] == 1000
+    assert hparams["hparams"]["epochs"] == 1 and hparams["data"]["train_images"] == 55000
+    assert hparams["data"]["source"] == "embedded"  # no flag, no variable
     metrics = json.loads((run / "metrics.json").read_text())
-    assert metrics["epochs"] == 2 and 0.5 < metrics["test_accuracy"] <= 1.0
+    assert metrics["epochs"] == 1 and 0.9 < metrics["test_accuracy"] <= 1.0
     assert (run / "model.keras").exists()
-    version = tmp_path / "sm" / "stage5" / "1"  # and --export: a version of the run
-    assert f"Exported: {version}" in result.stdout
+    assert lines[-1] == f"Exported: {version}"  # and --export: a version of the run
     assert (version / "saved_model.pb").exists() and (version / "model.tflite").exists()
     assert json.loads((version / "assets.extra" / "metrics.json").read_text()) == metrics
 
 
-def test_the_console_shows_the_tutorial_not_tensorflows_start_up(tmp_path):
-    result = run_cli("mnist_keras", "--stage=8", "--steps=10", "--train_examples=500",
-                     f"--model_dir={tmp_path / 'run'}", "--verbose=0",
-                     f"--log_dir={tmp_path}")
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert not TF_START_UP.search(result.stdout + result.stderr), result.stderr
-    assert result.stderr == ""  # nor absl's INFO lines
-    assert result.stdout.splitlines()[-5] == "Learning Finished!"
-    logs = list(tmp_path.glob("mnist_keras.*.INFO.*"))  # absl's log file keeps them
-    assert len(logs) == 1 and "hyperparameters: {" in logs[0].read_text()
+def test_the_console_shows_the_tutorial_not_tensorflows_start_up(stage5_run):
+    assert not TF_START_UP.search(stage5_run["stdout"] + stage5_run["stderr"])
+    assert stage5_run["stderr"] == ""  # nor absl's INFO lines
+    assert stage5_run["stdout"].splitlines()[-6] == "Learning Finished!"
+    logs = list(pathlib.Path(stage5_run["log_dir"]).glob("mnist_keras.*.INFO.*"))
+    assert len(logs) == 1  # absl's log file keeps them, and the XLA flag the run set
+    log = logs[0].read_text()
+    assert "hyperparameters: {" in log
+    assert "XLA_FLAGS: --xla_cpu_copy_insertion_use_region_analysis=true" in log
 
 
-def test_a_tf_log_level_the_user_set_wins(tmp_path):
-    result = run_cli("mnist_keras", "--stage=0", "--steps=10", f"--model_dir={tmp_path}",
-                     "--verbose=0", env={"TF_CPP_MIN_LOG_LEVEL": "0"})
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert TF_START_UP.search(result.stderr)  # nothing hidden
+def _interrupted_after(args, history, committed: int, env=None):
+    """Starts ``python -m mnist_keras <args>``; once ``history`` holds ``committed`` more
+    epochs than at the start (the run reports each commit there), sends it Ctrl-C.
+
+    The run cannot end meanwhile, however fast the machine: its stdout is a pipe of one
+    page that the test stops reading at the event, so a run with more than a page left to
+    print waits in ``write`` until the signal has landed.
+
+    Returns (exit status, stdout, stderr, epochs in the history when it was sent).
+    """
+    proc = subprocess.Popen([sys.executable, "-m", "mnist_keras", *args], cwd=REPO,
+                            env=clean_env(**(env or {})), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    fcntl.fcntl(proc.stdout, fcntl.F_SETPIPE_SZ, PAGE)
+    start, seen = _epochs(history), []
+    try:
+        for line in proc.stdout:  # an epoch's line is printed before it is committed
+            seen.append(line)
+            if line.startswith("Epoch: ") and _epochs(history) >= start + committed:
+                break
+        done = _epochs(history)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    return proc.returncode, "".join(seen) + out, err, done
+
+
+def _epochs(history) -> int:
+    return len(json.loads(history.read_text() or "[]")) if history.exists() else 0
+
+
+PAGE = 4096  # bytes: the smallest pipe Linux makes
+EPOCHS = 1000  # each prints its line, 35 bytes: far more than a page in all
 
 
 def test_ctrl_c_says_how_to_resume_and_the_same_command_does(tmp_path):
-    import signal
-    import subprocess
-    import sys
-    import time
-
-    from conftest import REPO, clean_env
-
-    args = [sys.executable, "-m", "mnist_keras", "--stage=0", "--epochs=40",
-            "--train_examples=1000", f"--model_dir={tmp_path}", "--verbose=0"]
-    proc = subprocess.Popen(args, cwd=REPO, env=clean_env(), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    args = ["--stage=0", f"--epochs={EPOCHS}", "--train_examples=1000",
+            f"--model_dir={tmp_path}", "--verbose=0"]
     history = tmp_path / "history.json"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not (
-            history.exists() and len(json.loads(history.read_text() or "[]")) >= 2):
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130, err[-2000:]
+    status, _, err, done = _interrupted_after(args, history, committed=2)
+    assert status == 130, err[-2000:]
     assert err.strip().splitlines() == [f"mnist_keras: interrupted; the same command resumes "
                                         f"{tmp_path} from its last finished epoch"]
-    done = len(json.loads(history.read_text()))
-    again = run_cli(*args[2:])
-    assert again.returncode == 0, again.stderr[-2000:]
-    assert f"Resuming {tmp_path} after period " in again.stdout
-    assert [e["epoch"] for e in json.loads(history.read_text())] == list(range(1, 41))
-    assert done < 40
+    kept = _epochs(history)
+    assert EPOCHS > kept >= done >= 2  # every committed epoch kept
+    # The same command, this time with a TF log level the user set: it wins, and TF's
+    # start-up lines are shown before the run's own.
+    status, out, err, _ = _interrupted_after(args, history, committed=2,
+                                             env={"TF_CPP_MIN_LOG_LEVEL": "0"})
+    assert status == 130, err[-2000:]
+    assert TF_START_UP.search(err)  # nothing hidden
+    assert err.strip().splitlines()[-1] == (f"mnist_keras: interrupted; the same command "
+                                            f"resumes {tmp_path} from its last finished epoch")
+    assert f"Resuming {tmp_path} after period {kept} of {EPOCHS}" in out
+    epochs = [e["epoch"] for e in json.loads(history.read_text())]
+    assert epochs == list(range(1, len(epochs) + 1)) and len(epochs) >= kept + 2

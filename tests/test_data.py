@@ -3,16 +3,15 @@ with its mock data), the pipeline."""
 
 import gzip
 import itertools
+import logging
 import os
 import shutil
 import socket
-import time
 
 import numpy as np
 import pytest
 import tensorflow_datasets as tfds
 
-from conftest import run_cli
 from mnist_keras.data import idx, mnist, pipeline, tfds_source
 
 
@@ -125,15 +124,6 @@ def test_a_load_records_its_checksums(mnist_data):
     assert mnist_data.sha256 == {k: s.sha256 for k, s in idx.IDX_FILES.items()}
 
 
-def test_installed_package_trains_from_any_directory(tmp_path):
-    # From an empty directory, the package found is the installed one (in CI, a
-    # non-editable install), and its own files are the data: no flag, no variable.
-    result = run_cli("mnist_keras", "--stage=0", "--steps=20", "--model_dir=run",
-                     "--verbose=0", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert '"source": "embedded"' in (tmp_path / "run" / "hparams.json").read_text()
-
-
 def test_tfds_loads_offline_with_mock_data(monkeypatch, tmp_path):
     monkeypatch.setattr(tfds_source, "require_network", lambda cache: None)
     with tfds.testing.mock_data(num_examples=5100):
@@ -151,19 +141,25 @@ def _closed_port() -> int:
         return s.getsockname()[1]  # nothing listens there once the socket closes
 
 
-def test_tfds_without_network_fails_in_seconds(monkeypatch, tmp_path):
+def test_tfds_without_network_fails_in_one_probe_and_one_line(monkeypatch, tmp_path, caplog):
     # The download host as a machine without a network sees it: the connection fails.
     monkeypatch.setattr(tfds_source, "DOWNLOAD_HOST", ("127.0.0.1", _closed_port()))
     monkeypatch.delenv("https_proxy", raising=False)
     monkeypatch.delenv("HTTPS_PROXY", raising=False)
-    start = time.monotonic()
+    probes, connect = [], socket.create_connection
+    monkeypatch.setattr(socket, "create_connection", lambda address, timeout: (
+        probes.append((address, timeout)), connect(address, timeout))[1])
+    monkeypatch.setattr(tfds, "load", lambda *a, **k: pytest.fail("a download started"))
     with pytest.raises(idx.DataError) as error:
         mnist.load(mnist.Source("tfds", str(tmp_path)))  # an empty cache: nothing prepared
-    assert time.monotonic() - start < 2 * tfds_source.PROBE_SECONDS
+    # One TCP connect, bounded by the probe's timeout: seconds, not tfds' minutes of retries.
+    assert probes == [(tfds_source.DOWNLOAD_HOST, tfds_source.PROBE_SECONDS)]
     message = str(error.value)
     assert message.startswith(f"tensorflow-datasets has no prepared MNIST in {tmp_path}")
     assert "drop --data=tfds to use the IDX files shipped with mnist-keras" in message
     assert "\n" not in message and not list(tmp_path.iterdir())  # nothing downloaded
+    # Nothing else on the terminal: tfds' "Variant folder ... has no dataset_info.json".
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
 
 
 def test_a_proxy_is_where_a_download_connects(monkeypatch):

@@ -3,17 +3,13 @@
 import json
 import os
 import re
-import signal
 import socket
-import subprocess
-import sys
-import time
 
 import keras
 import numpy as np
 import pytest
 
-from conftest import REPO, clean_env, run_cli
+from conftest import run_forked, run_forked_together
 from mnist_keras.data import pipeline
 
 
@@ -29,7 +25,7 @@ def test_parts_of_each_batch_reassemble_it(small):
 
 
 def _run(tmp_path, name, *flags):
-    result = run_cli("mnist_keras", "--stage=5", "--epochs=1", "--train_examples=1000",
+    result = run_forked("mnist_keras", "--stage=5", "--epochs=1", "--train_examples=1000",
                      f"--model_dir={tmp_path / name}", "--verbose=0", *flags)
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads((tmp_path / name / "metrics.json").read_text())
@@ -82,27 +78,16 @@ def _free_ports(count):
 
 def test_two_workers_train_alike_and_only_the_chief_writes(tmp_path, single):
     workers = [f"127.0.0.1:{port}" for port in _free_ports(2)]
-    procs = []
-    try:
-        for index in range(2):
-            env = clean_env(TF_CONFIG=json.dumps(
-                {"cluster": {"worker": workers}, "task": {"type": "worker", "index": index}}))
-            procs.append(subprocess.Popen(
-                [sys.executable, "-m", "mnist_keras", "--stage=5", "--epochs=1",
-                 "--train_examples=1000", "--strategy=multi_worker", "--verbose=0",
-                 f"--model_dir={tmp_path / f'worker{index}'}", "--alsologtostderr"],
-                cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                text=True, start_new_session=True))
-        deadline = time.monotonic() + 240  # seconds; the run itself takes ~20
-        outputs = [p.communicate(timeout=max(1, deadline - time.monotonic())) for p in procs]
-    finally:
-        for p in procs:  # never leave a worker behind, whatever failed
-            if p.poll() is None:
-                os.killpg(p.pid, signal.SIGKILL)
-                p.wait()
-    for p, (_, err) in zip(procs, outputs):
-        assert p.returncode == 0, err[-3000:]
-    prints = [re.search(r"weights sha256 ([0-9a-f]{64})", err).group(1) for _, err in outputs]
+    commands = [["mnist_keras", "--stage=5", "--epochs=1", "--train_examples=1000",
+                 "--strategy=multi_worker", "--verbose=0",
+                 f"--model_dir={tmp_path / f'worker{index}'}"] for index in range(2)]
+    envs = [{"TF_CONFIG": json.dumps({"cluster": {"worker": workers},
+                                      "task": {"type": "worker", "index": index}})}
+            for index in range(2)]
+    done = run_forked_together(commands, envs, log=True)
+    for result in done:
+        assert result.returncode == 0, result.stderr[-3000:]
+    prints = [re.search(r"weights sha256 ([0-9a-f]{64})", r.stderr).group(1) for r in done]
     assert prints[0] == prints[1]  # both workers hold the same weights
     assert sorted(os.listdir(tmp_path / "worker0")) == [
         ".lock", "history.json", "hparams.json", "metrics.json", "model.keras"]
@@ -111,16 +96,3 @@ def test_two_workers_train_alike_and_only_the_chief_writes(tmp_path, single):
     assert chief["weights_sha256"] == prints[0]
     # and they trained as one device would
     assert chief["final_cost"] == pytest.approx(single[0]["final_cost"], rel=1e-5)
-
-
-def test_tuner_trains_its_trials_under_a_strategy(tmp_path):
-    result = run_cli("mnist_keras.tune", "--stage=5", "--tuner=random", "--max_trials=1",
-                     "--epochs=1", "--final_epochs=1", "--train_examples=1000",
-                     "--strategy=mirrored", "--cpu_devices=2", f"--directory={tmp_path}",
-                     "--verbose=0", log=True)
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "MirroredStrategy" in result.stderr  # TF logs the strategy it set up
-    results = json.loads((tmp_path / "results.json").read_text())
-    assert results["counts"]["COMPLETED"] == 1
-    final = json.loads((tmp_path / "best_run" / "hparams.json").read_text())["execution"]
-    assert (final["jit_compile"], final["steps_per_execution"]) == (False, 1)

@@ -4,8 +4,6 @@ model family gets the execution chosen for it."""
 
 import dataclasses
 import os
-import subprocess
-import sys
 
 import keras
 import numpy as np
@@ -34,19 +32,20 @@ def _trained(model, split, batches, steps_per_execution):
 
 
 @pytest.mark.parametrize("images, steps_per_execution", [
-    (2000, 10),   # two whole executions: the XLA loop
-    (2300, 10),   # 23 batches: the last execution has 3, taken one by one
-    (2050, 7),    # the 21st batch has 50 images: that execution is taken one by one
+    # 24 batches: two whole executions (the XLA loop), then one of 4, taken one by one,
+    # whose last batch has 50 images
+    (2350, 10),
+    (2050, 7),    # the 21st batch has 50 images: its whole execution is taken one by one
 ])
 def test_same_numbers_as_keras_sequential(mnist_data, images, steps_per_execution):
     split = mnist_data.train.take(images)
     batches = -(-images // HP.batch_size)
     keras.utils.set_random_seed(5)
-    ours = mlp.build_model(HP)
+    ours = mlp.build_model(HP, MLP)
     assert type(ours) is xla_loop.XlaLoopSequential and ours._in_xla()
     got = _trained(ours, split, batches, steps_per_execution)
     keras.utils.set_random_seed(5)
-    layers = mlp.build_model(HP).layers  # the same initial weights and dropout seeds
+    layers = mlp.build_model(HP, MLP).layers  # the same initial weights and dropout seeds
     stock = compiled.compile_model(keras.Sequential(layers), HP, MLP)
     want = _trained(stock, split, batches, steps_per_execution)
     assert got[2] == want[2] == batches  # every batch trained once
@@ -64,7 +63,7 @@ def test_whole_executions_take_the_xla_loop(mnist_data, monkeypatch):
             monkeypatch.setattr(xla_loop, "_stacked", lambda o: (0 * stacked(o)[0],
                                                                  stacked(o)[1]))
         keras.utils.set_random_seed(5)
-        return _trained(mlp.build_model(HP), split, 20, 10)[1]
+        return _trained(mlp.build_model(HP, MLP), split, 20, 10)[1]
 
     assert not np.array_equal(weights(False)[0], weights(True)[0])
 
@@ -79,32 +78,31 @@ def test_keras_own_loop_without_xla():
 def test_the_cnn_family_runs_tfs_kernels_in_keras_loop():
     # XLA's CPU convolutions are slower, and inside an XLA while loop XLA emits their
     # gradients as plain loops.
-    model = experts_cnn.build_model()
+    with settings.scope(settings.for_family("cnn")):
+        model = experts_cnn.build_model()
     assert type(model) is keras.Sequential and not model.jit_compile
     assert model.steps_per_execution == 20
 
 
 def test_saves_and_loads_as_itself(tmp_path):
-    model = mlp.build_model(HP)
+    model = mlp.build_model(HP, MLP)
     model.optimizer.build(model.trainable_variables)  # saved with its state
     model.save(tmp_path / "m.keras")
     assert type(keras.models.load_model(tmp_path / "m.keras")) is xla_loop.XlaLoopSequential
 
 
-def _xla_flags_after_import(env_value):
-    env = {k: v for k, v in os.environ.items() if k != "XLA_FLAGS"}
-    if env_value is not None:
-        env["XLA_FLAGS"] = env_value
-    code = "import os, mnist_keras; print(os.environ['XLA_FLAGS'])"
-    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                          text=True, check=True).stdout.strip()
-
-
-def test_xla_copy_flag_is_set_on_import_and_a_given_value_wins():
-    flag = xla_flags.COPY_FLAG
-    assert _xla_flags_after_import(None) == f"{flag}=true"
-    assert _xla_flags_after_import("--xla_dump_to=/tmp/x") == f"--xla_dump_to=/tmp/x {flag}=true"
-    assert _xla_flags_after_import(f"{flag}=false") == f"{flag}=false"
+@pytest.mark.parametrize("given, result", [
+    (None, f"{xla_flags.COPY_FLAG}=true"),
+    ("--xla_dump_to=/tmp/x", f"--xla_dump_to=/tmp/x {xla_flags.COPY_FLAG}=true"),
+    (f"{xla_flags.COPY_FLAG}=false", f"{xla_flags.COPY_FLAG}=false"),  # the user's wins
+])
+def test_the_training_commands_xla_flag_keeps_the_users(monkeypatch, given, result):
+    if given is None:
+        monkeypatch.delenv("XLA_FLAGS", raising=False)
+    else:
+        monkeypatch.setenv("XLA_FLAGS", given)
+    xla_flags.apply()
+    assert os.environ["XLA_FLAGS"] == result
 
 
 @pytest.mark.parametrize("threefry", [False, True])
@@ -187,10 +185,10 @@ def test_the_cnn_trains_to_the_same_weights_either_way(small):
         assert len(wide) == 1  # 3136x1024
         assert (type(wide[0]) is TransposedGradientDense) == transposed
         model.fit(pipeline.make_dataset(small.train, hp.batch_size, seed=hp.seed,
-                                        num_batches=40), steps_per_epoch=40, verbose=0)
+                                        num_batches=20), steps_per_epoch=20, verbose=0)
         weights.append(model.get_weights())
     for ours, theirs in zip(*weights):
-        # 40 Adam steps of 1e-4 each: float32 rounding in the input gradient (see above)
+        # 20 Adam steps of 1e-4 each: float32 rounding in the input gradient (see above)
         # moves a weight by far less than one step.
         np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-6)
 
@@ -216,8 +214,10 @@ def test_takes_keras_adams_steps():
 
 
 def test_the_cnn_uses_it_and_the_xla_stages_do_not():
-    assert type(registry.get("9").build_model().optimizer) is FusedAdam  # no XLA there
-    assert type(registry.get("8").build_model().optimizer) is keras.optimizers.Adam
+    with settings.scope(settings.for_family("cnn")):
+        assert type(registry.get("9").build_model().optimizer) is FusedAdam  # no XLA there
+    with settings.scope(MLP):
+        assert type(registry.get("8").build_model().optimizer) is keras.optimizers.Adam
     assert build.adam_class(settings.deterministic(MLP)) is FusedAdam  # no XLA either
     assert build.adam_class(settings.Execution()) is keras.optimizers.Adam
 

@@ -1,22 +1,17 @@
 """Export: versioned SavedModels that saved_model_cli, tf.saved_model.load, TFLite accept."""
 
-import dataclasses
 import filecmp
 import os
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 import tensorflow as tf
 
-from conftest import run_cli
+from conftest import run_forked, run_forked_together
 from mnist_keras.serving import exporter as export
-from mnist_keras.training import keras_train, loop
-from stages import stage5
+from mnist_keras.training import scoring
 
-SAVED_MODEL_CLI = os.path.join(os.path.dirname(sys.executable), "saved_model_cli")
 SIGNATURE_NAMES = {"serving_default", "serving_flat", "serving_uint8"}
 
 
@@ -27,19 +22,15 @@ def _softmax(logits):
 
 
 @pytest.fixture(scope="module")
-def run_dir(small, tmp_path_factory):
-    """A finished stage-5 run: 1 epoch on 2,000 real images (accuracy does not matter)."""
-    path = str(tmp_path_factory.mktemp("run"))
-    keras_train.train(stage5, "5", dataclasses.replace(stage5.HParams(), epochs=1), small,
-                      path, verbose=0)
-    return path
+def run_dir(stage5_run):
+    """The test run's shared stage-5 run (1 epoch: accuracy does not matter here)."""
+    return stage5_run["run_dir"]
 
 
 @pytest.fixture(scope="module")
-def exported(run_dir, tmp_path_factory):
-    """(export root, version 1 with TFLite) of ``run_dir``."""
-    root = str(tmp_path_factory.mktemp("saved_models"))
-    return root, export.export_run(run_dir, export_root=root, tflite=True)
+def exported(stage5_run):
+    """(export root, version 1 with TFLite) of ``run_dir``, as its command exported it."""
+    return stage5_run["export_root"], stage5_run["version_dir"]
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +38,7 @@ def expected(run_dir, small):
     """(test images [500, 784], the in-memory model's softmax of its logits)."""
     model = export.load_run(run_dir)[0]
     images = small.test.images[:500]
-    return images, _softmax(loop.batched_logits(model.predict_on_batch, images))
+    return images, _softmax(scoring.batched_logits(model.predict_on_batch, images))
 
 
 def _inputs(images):
@@ -83,16 +74,30 @@ def test_signatures_give_the_models_probabilities(exported, expected):
         np.testing.assert_array_equal(outputs["classes"].numpy(), probs.argmax(axis=1))
 
 
-def _cli(*args):
-    result = subprocess.run([SAVED_MODEL_CLI, *args], capture_output=True, text=True,
-                            timeout=120)
-    assert result.returncode == 0, result.stderr[-2000:]
-    return result.stdout
+# TensorFlow's saved_model_cli, as its console script runs it.
+SAVED_MODEL_CLI = ("import sys\n"
+                   "from tensorflow.python.tools.saved_model_cli import main\n"
+                   "sys.argv[0] = 'saved_model_cli'\n"
+                   "sys.exit(main())\n")
+
+
+def _cli(*commands):
+    """What saved_model_cli printed for each of ``commands``, run side by side."""
+    results = run_forked_together([("-c", SAVED_MODEL_CLI, *args) for args in commands],
+                                  [None] * len(commands))
+    for result in results:
+        assert result.returncode == 0, result.stderr[-2000:]
+    return [result.stdout for result in results]
 
 
 def test_saved_model_cli_shows_and_runs_the_signatures(exported, expected, tmp_path):
     version_dir = exported[1]
-    shown = _cli("show", "--dir", version_dir, "--all")
+    images, probs = expected
+    np.save(tmp_path / "x.npy", images[:20].reshape(-1, 28, 28))
+    shown, _ = _cli(("show", "--dir", version_dir, "--all"),
+                    ("run", "--dir", version_dir, "--tag_set", "serve", "--signature_def",
+                     "serving_default", "--inputs", f"images={tmp_path / 'x.npy'}",
+                     "--outdir", str(tmp_path / "out")))
     default = shown.split("signature_def['serving_default']:")[1].split("signature_def[")[0]
     for text in ("inputs['images'] tensor_info:\n        dtype: DT_FLOAT\n"
                  "        shape: (-1, 28, 28)",
@@ -105,11 +110,6 @@ def test_saved_model_cli_shows_and_runs_the_signatures(exported, expected, tmp_p
         in shown.split("signature_def['serving_flat']:")[1]
     assert "inputs['images'] tensor_info:\n        dtype: DT_UINT8" \
         in shown.split("signature_def['serving_uint8']:")[1]
-    images, probs = expected
-    np.save(tmp_path / "x.npy", images[:20].reshape(-1, 28, 28))
-    _cli("run", "--dir", version_dir, "--tag_set", "serve", "--signature_def",
-         "serving_default", "--inputs", f"images={tmp_path / 'x.npy'}",
-         "--outdir", str(tmp_path / "out"))
     np.testing.assert_allclose(np.load(tmp_path / "out" / "probabilities.npy"), probs[:20],
                                atol=1e-5)
 
@@ -193,7 +193,7 @@ def test_an_incomplete_run_is_a_one_line_error(run_dir, tmp_path, remove, messag
 
 
 def test_cli_exports_and_prints_the_version(run_dir, tmp_path):
-    result = run_cli("mnist_keras.export", f"--run_dir={run_dir}",
+    result = run_forked("mnist_keras.export", f"--run_dir={run_dir}",
                      f"--export_root={tmp_path}", "--tflite")
     assert result.returncode == 0, result.stderr[-2000:]
     version_dir = str(tmp_path / "stage5" / "1")

@@ -3,15 +3,14 @@ it and predicts what the run predicted."""
 
 import dataclasses
 import json
-import subprocess
-import sys
 
 import keras
 import numpy as np
 import pytest
 
-from conftest import clean_env
-from mnist_keras import registry
+from conftest import run_forked
+from mnist_keras import nets, registry
+from mnist_keras.execution import settings
 from mnist_keras.nets.hparams import override
 from mnist_keras.training import graph_train, keras_train
 
@@ -44,18 +43,18 @@ print(json.dumps(found))
 def loaded(tmp_path_factory, mnist_data):
     """(run directory, what a fresh Python found in its model.keras) for each of RUNS."""
     tmp = tmp_path_factory.mktemp("runs")
-    np.save(tmp / "images.npy", mnist_data.test.images)
-    np.save(tmp / "labels.npy", mnist_data.test.labels)
-    data = dataclasses.replace(mnist_data, train=mnist_data.train.take(3000))
+    data = dataclasses.replace(mnist_data, train=mnist_data.train.take(1000),
+                               test=mnist_data.test.take(2000))
+    np.save(tmp / "images.npy", data.test.images)
+    np.save(tmp / "labels.npy", data.test.labels)
     for name, (stage_id, api, steps) in RUNS.items():  # trained here as main would
         hp = override(registry.get(stage_id).HParams(), steps=steps)
         keras.utils.set_random_seed(hp.seed)
         trainer = keras_train.train if api == "keras" else graph_train.train
         trainer(registry.get(stage_id), stage_id, hp, data, str(tmp / name), verbose=0)
     models = [str(tmp / name / "model.keras") for name in RUNS]
-    fresh = subprocess.run([sys.executable, "-c", LOADER, str(tmp / "images.npy"),
-                            str(tmp / "labels.npy"), *models], cwd=tmp, env=clean_env(),
-                           capture_output=True, text=True, timeout=300)
+    fresh = run_forked("-c", LOADER, str(tmp / "images.npy"), str(tmp / "labels.npy"),
+                       *models, cwd=tmp)
     assert fresh.returncode == 0, fresh.stderr[-3000:]
     found = json.loads(fresh.stdout.strip().splitlines()[-1])
     return {name: (tmp / name, found[str(tmp / name / "model.keras")]) for name in RUNS}
@@ -68,3 +67,8 @@ def test_model_keras_loads_without_mnist_keras(loaded, name):
     assert got["confusion"] == metrics["test_confusion"]  # every prediction the run's
     if RUNS[name][1] == "keras":  # the optimizer's state travels with the weights
         assert (got["optimizer"], got["iterations"]) == ("Adam", RUNS[name][2])
+        # trained as its family runs fastest (the trainer's choice), saved as plain Keras
+        hp = registry.get(RUNS[name][0]).HParams()
+        executed = json.loads((run / "hparams.json").read_text())["execution"]
+        assert executed == {**dataclasses.asdict(settings.for_family(
+            nets.family(hp).FAMILY)), "strategy": "default"}

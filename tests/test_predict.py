@@ -1,6 +1,5 @@
 """predict: real image files (PNG, JPEG, .npy) through exported models, as users run it."""
 
-import dataclasses
 import json
 import os
 
@@ -8,28 +7,20 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from conftest import run_cli
+from conftest import run_in_process
 from mnist_keras.serving import exporter as export
 from mnist_keras.serving import images
 from mnist_keras.serving import predictors as predict
-from mnist_keras.training import keras_train, loop
-from stages import stage5
+from mnist_keras.training import scoring
 
 N_IMAGES = 20  # test images written as files, in each of three forms
 
 
 @pytest.fixture(scope="module")
-def trained(mnist_data, tmp_path_factory):
-    """(model, SavedModel version dir, metrics): stage 5 trained briefly on 10,000 images."""
-    subset = dataclasses.replace(mnist_data, train=mnist_data.train.take(10000),
-                                 validation=mnist_data.validation.take(1000),
-                                 test=mnist_data.test.take(1000))
-    run_dir = str(tmp_path_factory.mktemp("run"))
-    metrics = keras_train.train(stage5, "5", dataclasses.replace(stage5.HParams(), epochs=2),
-                                subset, run_dir, verbose=0)
-    root = str(tmp_path_factory.mktemp("saved_models"))
-    version_dir = export.export_run(run_dir, export_root=root, tflite=True)
-    return export.load_run(run_dir)[0], version_dir, metrics
+def trained(stage5_run):
+    """(model, SavedModel version dir, metrics) of the test run's shared stage-5 run."""
+    metrics = json.loads(open(os.path.join(stage5_run["run_dir"], "metrics.json")).read())
+    return export.load_run(stage5_run["run_dir"])[0], stage5_run["version_dir"], metrics
 
 
 def _png(path, pixels):
@@ -99,7 +90,7 @@ def test_model_kinds_agree_with_the_model(mnist_data, trained, tmp_path):
 
     numpy_net.export_weights(model, str(tmp_path / "weights.npz"))
     batch = mnist_data.test.images[:100]
-    logits = loop.batched_logits(model.predict_on_batch, batch).astype(np.float64)
+    logits = scoring.batched_logits(model.predict_on_batch, batch).astype(np.float64)
     want = np.exp(logits - logits.max(1, keepdims=True))
     want /= want.sum(1, keepdims=True)
     for path in (version_dir, os.path.dirname(version_dir),
@@ -118,7 +109,7 @@ def test_npy_batches_are_used_as_they_are(mnist_data, trained, tmp_path):
     paths = [str(tmp_path / n) for n in ("u8.npy", "flat.npy", "bytes_as_float.npy",
                                          "shape.npy")]
     results = predict.predict_files(predict.load_predictor(version_dir), paths)
-    want = list(loop.batched_logits(model.predict_on_batch, batch).argmax(axis=1))
+    want = list(scoring.batched_logits(model.predict_on_batch, batch).argmax(axis=1))
     assert [r["digit"] for r in results[:10]] == want * 2
     assert [r["index"] for r in results[:10]] == list(range(5)) * 2
     assert "expected [0, 1] (give uint8 for 0-255)" in results[10]["error"]
@@ -157,22 +148,35 @@ def test_bad_model_paths_are_one_line_errors(tmp_path, monkeypatch, path, messag
     assert str(error.value).startswith(message) and "\n" not in str(error.value)
 
 
-def test_cli_predicts_real_image_files(trained, files, tmp_path):
-    _, version_dir, metrics = trained
-    assert metrics["test_accuracy"] > 0.9
-    paths, labels = files
-    bad = str(tmp_path / "corrupt.png")
+@pytest.fixture(scope="module")
+def answers(trained, files, tmp_path_factory):
+    """The command's answers, run by its ``main`` in one Python (``run_in_process``):
+    the image files and a PNG cut short as JSON, three files with the TFLite model, and
+    the test split as JSON. (A real ``predict`` process: tests/test_bad_inputs.py.)"""
+    _, version_dir, _ = trained
+    paths, _ = files
+    bad = str(tmp_path_factory.mktemp("corrupt") / "corrupt.png")
     with open(paths[0], "rb") as f:
         open(bad, "wb").write(f.read()[:40])  # a PNG cut short
-    result = run_cli("mnist_keras.predict", f"--model={version_dir}", "--json",
-                     *paths[:30], bad, *paths[30:])
-    assert result.returncode == 1, result.stderr[-2000:]
-    out = json.loads(result.stdout)
+    found = run_in_process({"mnist_keras.predict": [
+        [f"--model={version_dir}", "--json", *paths[:30], bad, *paths[30:]],
+        [f"--model={os.path.join(version_dir, 'model.tflite')}", *paths[:3]],
+        [f"--model={version_dir}", "--test_split", "--json"]]})["mnist_keras.predict"]
+    return dict(zip(["files", "tflite", "test_split"], found)), bad
+
+
+def test_cli_predicts_real_image_files(trained, files, answers):
+    _, _, metrics = trained
+    assert metrics["test_accuracy"] > 0.9
+    paths, labels = files
+    result, bad = answers[0]["files"], answers[1]
+    assert result["status"] == 1, result["stderr"][-2000:]
+    out = json.loads(result["stdout"])
     assert out["failed"] == 1 and len(out["results"]) == len(paths) + 1
     failed = out["results"].pop(30)
     assert failed["file"] == bad and "not a readable image" in failed["error"]
-    assert f"predict: {bad}: error: not a readable image" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert f"predict: {bad}: error: not a readable image" in result["stderr"]
+    assert "Traceback" not in result["stderr"]
     digits = [r["digit"] for r in out["results"]]
     assert [r["file"] for r in out["results"]] == paths
     assert np.mean(np.equal(digits, labels)) >= 0.9, list(zip(paths, digits, labels))
@@ -181,33 +185,28 @@ def test_cli_predicts_real_image_files(trained, files, tmp_path):
     assert top3[0]["probability"] >= top3[1]["probability"] >= top3[2]["probability"]
 
 
-def test_cli_lines_and_exit_status(trained, files):
+def test_cli_lines_and_exit_status(files, answers):
     paths, labels = files
-    result = run_cli("mnist_keras.predict",
-                     f"--model={os.path.join(trained[1], 'model.tflite')}", *paths[:3])
-    assert result.returncode == 0, result.stderr[-2000:]
-    lines = result.stdout.strip().splitlines()
+    result = answers[0]["tflite"]
+    assert result["status"] == 0, result["stderr"][-2000:]
+    lines = result["stdout"].strip().splitlines()
     assert len(lines) == 3
     for line, path in zip(lines, paths):
         assert line.startswith(f"{path}: {labels[0]}  (top 3: {labels[0]} 0.")
-    result = run_cli("mnist_keras.predict", "--model=/no/such/model", paths[0])
-    assert result.returncode == 2
-    assert "predict: error: /no/such/model: no such model file or directory" in result.stderr
-    assert "Traceback" not in result.stderr
 
 
-def test_test_split_accuracy_is_the_models(mnist_data, trained):
-    model, version_dir, _ = trained
+def test_test_split_accuracy_is_the_models(mnist_data, trained, answers):
+    model, version_dir, metrics = trained
     expected = np.mean(np.argmax(model.predict(mnist_data.test.images, verbose=0), axis=1)
                        == mnist_data.test.labels)
+    assert expected == metrics["test_accuracy"]
     for path in (version_dir, os.path.join(version_dir, "model.tflite")):
-        result = run_cli("mnist_keras.predict", f"--model={path}", "--test_split", "--json")
-        assert result.returncode == 0, result.stderr[-2000:]
-        out = json.loads(result.stdout)
-        assert out["images"] == 10000
-        assert out["test_accuracy"] == pytest.approx(expected, abs=2e-4)  # TFLite kernels may flip 1-2 near-ties
-    result = run_cli("mnist_keras.predict", f"--model={version_dir}", "--test_split", "x.png")
-    assert result.returncode != 0 and "give no files" in result.stderr
+        accuracy = predict.test_accuracy(predict.load_predictor(path), mnist_data.test)
+        assert accuracy == pytest.approx(expected, abs=2e-4)  # TFLite may flip 1-2 near-ties
+    result = answers[0]["test_split"]
+    assert result["status"] == 0, result["stderr"][-2000:]
+    assert json.loads(result["stdout"]) == {"model": version_dir, "images": 10000,
+                                            "test_accuracy": pytest.approx(expected, abs=1e-9)}
 
 
 def test_webp_is_read(mnist_data, trained, tmp_path):
@@ -294,13 +293,10 @@ def test_fuzzed_files_get_a_line_each_and_no_traceback(mnist_data, trained, tmp_
         path = tmp_path / f"f{i:03d}{['.png', '.jpg', '.gif', '.bmp', '.npy'][i % 5]}"
         path.write_bytes(data)
         paths.append(str(path))
-    result = run_cli("mnist_keras.predict", f"--model={trained[1]}", *paths)
-    assert result.returncode == 1
-    assert "Traceback" not in result.stderr
-    assert all(line.startswith("predict: ") and ": error: " in line
-               for line in result.stderr.splitlines())
-    predicted = [line.split(": ")[0] for line in result.stdout.splitlines()]
-    failed = [line.removeprefix("predict: ").split(": error: ")[0]
-              for line in result.stderr.splitlines()]
-    assert sorted(predicted + failed) == sorted(paths)  # one line each
+    results = predict.predict_files(predict.load_predictor(trained[1]), paths)
+    assert [r["file"] for r in results if "index" not in r or r["index"] == 0] == paths
+    lines = [predict.format_result(r) for r in results]  # what the command prints
+    assert all("\n" not in line for line in lines)
+    failed = [r for r in results if "error" in r]
+    assert all(set(r) == {"file", "error"} and r["error"] for r in failed)
     assert len(failed) > 150

@@ -8,15 +8,23 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from conftest import run_cli
+from conftest import run_in_process
+from mnist_keras import nets
+from mnist_keras.execution import settings
 from mnist_keras.training import graph_train, keras_train, tf1_graph
 from mnist_keras.training.run_dir import PROGRESS_DIR, RunDir
 from stages import stage5, stage8
 
 
-def _train(stage, hp, data, run_dir, callbacks=()):
+def _model(stage, hp):
+    """The stage's model as the trainer builds it (its family's execution), seeded."""
     keras.utils.set_random_seed(hp.seed)  # as main does, once per run
-    model = stage.build_model(hp)
+    with settings.scope(settings.for_family(nets.family(hp).FAMILY)):
+        return stage.build_model(hp)
+
+
+def _train(stage, hp, data, run_dir, callbacks=()):
+    model = _model(stage, hp)
     run_dir.mkdir(parents=True, exist_ok=True)
     with RunDir(str(run_dir)) as files:
         history = keras_train.fit_periods(model, hp, data, files, verbose=0,
@@ -36,8 +44,8 @@ def test_same_seed_same_history_and_weights(small, tmp_path):
     strip = [{k: v for k, v in e.items() if k != "seconds"} for e in history_a]
     assert strip == [{k: v for k, v in e.items() if k != "seconds"} for e in history_b]
     assert _same(weights_a, weights_b)
-    other = _train(stage8, dataclasses.replace(hp, seed=99), small, tmp_path / "c")[1]
-    assert not _same(weights_a, other)
+    other = _model(stage8, dataclasses.replace(hp, seed=99)).get_weights()  # another start
+    assert not _same(_model(stage8, hp).get_weights(), other)
 
 
 class _Kill(keras.callbacks.Callback):
@@ -114,11 +122,19 @@ def test_tensorboard_logs_land_in_the_run_directory(small, tmp_path):
 
 
 def test_deterministic_flag_repeats_exactly(tmp_path):
+    # Two runs of the command in one Python (op determinism is for the whole process),
+    # and a TF1 one, which the command runs as graph code in a Session.
+    runs = [["--stage=8", "--steps=10", "--train_examples=500", "--deterministic",
+             f"--model_dir={tmp_path / name}", "--verbose=0"] for name in ("a", "b")]
+    v1 = ["--stage=0", "--api=v1", "--steps=2", f"--model_dir={tmp_path / 'v1'}",
+          "--verbose=0"]
+    for result in run_in_process({"mnist_keras": [*runs, v1]})["mnist_keras"]:
+        assert result["status"] == 0, result["stderr"][-2000:]
+    assert result["stdout"].startswith("step 2, training accuracy ")
+    assert json.loads((tmp_path / "v1" / "metrics.json").read_text())["api"] == "v1"
+    assert (tmp_path / "v1" / "v1_checkpoint" / "model.ckpt.index").exists()
     histories = []
     for name in ("a", "b"):
-        result = run_cli("mnist_keras", "--stage=8", "--steps=10", "--train_examples=500",
-                         "--deterministic", f"--model_dir={tmp_path / name}", "--verbose=0")
-        assert result.returncode == 0, result.stderr[-2000:]
         history = json.loads((tmp_path / name / "history.json").read_text())
         histories.append([{k: v for k, v in e.items() if k != "seconds"} for e in history])
     assert histories[0] == histories[1] and len(histories[0]) == 1

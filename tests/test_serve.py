@@ -1,8 +1,8 @@
 """The REST server speaks TensorFlow Serving's API: status, metadata, predict in both
 formats and every signature, TF Serving's errors, and a new version without a restart."""
 
-import dataclasses
 import json
+import shutil
 import socket
 import subprocess
 import sys
@@ -16,8 +16,6 @@ import tensorflow as tf
 
 from conftest import REPO, clean_env
 from mnist_keras.serving import exporter
-from mnist_keras.training import keras_train
-from stages import stage5
 
 MAX_BATCH, MAX_BODY = 50, 400_000
 
@@ -60,26 +58,30 @@ def start_server(args: list[str], timeout: float = 120):
 
 
 @pytest.fixture(scope="module")
-def exported(small, tmp_path_factory):
-    """(export root, the trained model) of a short stage-5 run, exported as version 1."""
-    run = tmp_path_factory.mktemp("run")
-    keras_train.train(stage5, "5", dataclasses.replace(stage5.HParams(), epochs=1), small,
-                      str(run), verbose=0)
+def exported(stage5_run, tmp_path_factory):
+    """(export root, run directory): a copy of the shared stage-5 export, as version 1,
+    which a test here may add versions to."""
     root = tmp_path_factory.mktemp("saved_models")
-    exporter.export_run(str(run), export_root=str(root))
-    return root, str(run)
+    shutil.copytree(stage5_run["export_root"], root, dirs_exist_ok=True)
+    return root, stage5_run["run_dir"]
 
 
 @pytest.fixture(scope="module")
-def server(exported):
+def server_process(exported):
+    """(the server process, its base URL): the copy's model as ``digits``, answering."""
     root, _ = exported
     proc, url = start_server([f"--model=digits={root / 'stage5'}",
                               "--file_system_poll_wait_seconds=0.2",
                               f"--max_batch={MAX_BATCH}", f"--max_body_bytes={MAX_BODY}",
                               "--allow_origin=http://allowed.example"])
-    yield url
+    yield proc, url
     proc.terminate()
     proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def server(server_process):
+    return server_process[1]
 
 
 @pytest.fixture(scope="module")
@@ -210,14 +212,22 @@ def test_a_new_version_is_served_without_a_restart(server, exported, local):
                 {"instances": images[:1].tolist()})[0] == 404  # as TF Serving: latest only
 
 
-def test_the_server_binds_to_loopback_by_default(exported):
-    root, _ = exported
-    proc, url = start_server(["--model_name=digits", f"--model_base_path={root / 'stage5'}"])
-    try:
-        assert call(url + "/v1/models")[1] == {"models": ["digits"]}
-        _, _, headers = call(url + "/v1/models/digits", headers={"origin": "http://a.example"})
-        assert "access-control-allow-origin" not in headers  # CORS off without the flag
-    finally:
-        proc.terminate()
-        out, _ = proc.communicate(timeout=30)
-    assert f"Serving digits on http://127.0.0.1:{url.rsplit(':', 1)[1]}/" in out
+def test_the_server_binds_to_loopback_by_default(server_process):
+    proc, url = server_process  # started without --host
+    assert call(url + "/v1/models")[1] == {"models": ["digits"]}
+    assert proc.stdout.readline().strip() == (
+        f"Serving digits on http://127.0.0.1:{url.rsplit(':', 1)[1]}/")
+
+
+def test_cors_is_off_without_its_flag():
+    from starlette.middleware.cors import CORSMiddleware
+
+    from mnist_keras.serving import model_store, rest
+
+    def middleware(**kwargs):
+        app = rest.create_app(model_store.ModelStore({}), max_body_bytes=MAX_BODY,
+                              max_batch=MAX_BATCH, **kwargs)
+        return [m.cls for m in app.user_middleware]
+
+    assert middleware() == []
+    assert middleware(allow_origin="http://allowed.example") == [CORSMiddleware]

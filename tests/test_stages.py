@@ -8,7 +8,7 @@ import re
 import keras
 import pytest
 
-from mnist_keras import nets, registry
+from mnist_keras import registry
 from mnist_keras.execution import settings
 from stages import stage0
 
@@ -136,10 +136,47 @@ def test_a_stage_page_names_no_execution_setting(stage_id):
     assert not fields & {f.name for f in dataclasses.fields(settings.Execution)}
 
 
-@pytest.mark.parametrize("stage_id", registry.unique_ids())
-def test_the_stage_builds_its_family_with_the_familys_execution(stage_id):
-    stage = registry.get(stage_id)
-    family = nets.family(stage.HParams())
-    ours, theirs = stage.build_model(), family.build_model(stage.HParams())
-    assert [type(layer) for layer in ours.layers] == [type(layer) for layer in theirs.layers]
-    assert ours.jit_compile == settings.for_family(family.FAMILY).jit_compile
+# Run in a fresh Python: no scope open, nothing imported before, as a learner's shell.
+FRESH = """
+import json, os
+import tensorflow, keras  # what TensorFlow and Keras set on their import is theirs
+before = dict(os.environ)
+import mnist_keras, stages
+from mnist_keras import registry
+out = {"environ": dict(os.environ) == before, "stages": {}}
+reference = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+reference.compile(optimizer="adam", loss="mse")
+out["default"] = [reference.jit_compile, reference.steps_per_execution]
+for stage_id in registry.unique_ids():
+    model = registry.get(stage_id).build_model()
+    classes = {type(model), type(model.optimizer), type(model.loss),
+               *(type(layer) for layer in model.layers)}
+    out["stages"][stage_id] = {
+        "foreign": sorted(c.__module__ + "." + c.__name__ for c in classes
+                          if not c.__module__.startswith("keras.")),
+        "sequential": isinstance(model, keras.Sequential),
+        "compile": [model.jit_compile, model.steps_per_execution]}
+out["environ"] = out["environ"] and dict(os.environ) == before
+print(json.dumps(out))
+"""
+
+
+def test_outside_the_trainer_every_stage_is_plain_keras_and_imports_set_nothing():
+    import json
+    import subprocess
+    import sys
+
+    from conftest import REPO, clean_env, run_forked
+
+    code = "import os, sys; env = dict(os.environ); import mnist_keras; " \
+           "sys.exit(dict(os.environ) != env or 'tensorflow' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], cwd=REPO, env=clean_env()
+                          ).returncode == 0  # no environment change, and TF not loaded
+    result = run_forked("-c", FRESH)  # TensorFlow imported, nothing else
+    assert result.returncode == 0, result.stderr[-3000:]
+    found = json.loads(result.stdout.splitlines()[-1])
+    assert found["environ"], "importing mnist_keras or a stage changed os.environ"
+    assert set(found["stages"]) == set(registry.unique_ids())
+    for stage_id, model in found["stages"].items():
+        assert model == {"foreign": [], "sequential": True,
+                         "compile": found["default"]}, stage_id

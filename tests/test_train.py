@@ -4,16 +4,18 @@ import dataclasses
 import json
 import os
 
+import keras
 import numpy as np
 import pytest
 
-from mnist_keras.training import keras_train, loop
+from mnist_keras.execution import settings
+from mnist_keras.training import keras_train, scoring
 from mnist_keras.training.run_dir import RunDir
 from stages import experts_softmax, stage1, stage5
 
 
 def _loss(model, split):
-    return loop.score(loop.batched_logits(model.predict_on_batch, split.images),
+    return scoring.score(scoring.batched_logits(model.predict_on_batch, split.images),
                       split.labels)[0]
 
 
@@ -34,17 +36,25 @@ def test_short_fit_lowers_the_loss(small, tmp_path):
     assert [e["epoch"] for e in history.epochs] == [1]
 
 
-@pytest.mark.parametrize("train_images, steps_per_execution", [
-    (5000, 50), (2000, 20), (1900, 19), (5500, 11), (1300, 13)])
-def test_epochs_train_exactly_their_batches(mnist_data, small, tmp_path, train_images,
-                                            steps_per_execution):
-    hp = dataclasses.replace(stage5.HParams(), epochs=2)  # asks for 50 steps per execution
+@pytest.mark.parametrize("batches, steps_per_execution", [
+    (50, 50), (20, 20), (19, 19), (55, 11), (13, 13)])
+def test_steps_per_execution_divide_an_epochs_batches(batches, steps_per_execution):
+    # Keras runs whole executions: 50 steps each over 20 batches would train 50 a epoch.
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile(loss="mse", steps_per_execution=50)  # the MLP family's
+    assert keras_train.fit_steps_per_execution(model, batches) == steps_per_execution
+    assert model.steps_per_execution == steps_per_execution
+
+
+@pytest.mark.parametrize("train_images", [1900, 5500])  # 19 a call; 55 as 5 calls of 11
+def test_epochs_train_exactly_their_batches(mnist_data, small, tmp_path, train_images):
+    hp = dataclasses.replace(stage5.HParams(), epochs=2)
     data = dataclasses.replace(small, train=mnist_data.train.take(train_images),
                                validation=None)
-    model = stage5.build_model(hp)
+    with settings.scope(settings.for_family("mlp")):  # XLA, 50 steps a call, as trained
+        model = stage5.build_model(hp)
     fit(model, hp, data, tmp_path)
     assert int(model.optimizer.iterations.numpy()) == 2 * -(-train_images // 100)
-    assert model.steps_per_execution == steps_per_execution
 
 
 def test_run_prints_the_tutorial_lines_and_writes_the_run(small, tmp_path, capsys):
@@ -61,7 +71,9 @@ def test_run_prints_the_tutorial_lines_and_writes_the_run(small, tmp_path, capsy
         assert os.stat(tmp_path / name).st_mode & 0o777 == 0o644, name
     saved = json.loads((tmp_path / "hparams.json").read_text())
     assert saved["hparams"] == json.loads(json.dumps(dataclasses.asdict(hp)))
-    assert saved["execution"]["jit_compile"] is True  # apart from the tutorial's numbers
+    # apart from the tutorial's numbers, the execution the trainer opted into
+    assert saved["execution"] == {**dataclasses.asdict(settings.for_family("mlp")),
+                                  "strategy": "default"}
     history = json.loads((tmp_path / "history.json").read_text())
     assert [e["epoch"] for e in history] == [1, 2]
     assert {"loss", "accuracy", "val_loss", "val_accuracy", "seconds"} <= set(history[0])
@@ -74,8 +86,6 @@ def test_run_prints_the_tutorial_lines_and_writes_the_run(small, tmp_path, capsy
 
 
 def test_saved_model_predicts_what_the_run_measured(small, tmp_path):
-    import keras
-
     hp = dataclasses.replace(stage5.HParams(), epochs=1)
     metrics = keras_train.train(stage5, "5", hp, small, str(tmp_path), verbose=0)
     model = keras.models.load_model(tmp_path / "model.keras")
@@ -104,21 +114,37 @@ def test_diverging_run_is_reported_not_raised(small, tmp_path):
     assert 0.0 <= saved["test_accuracy"] < 0.5
 
 
+class _Clock:
+    """``time.perf_counter`` for ``keras_train``: one tick a call, and ``COMMIT`` more for
+    each commit and validation, which a period's seconds must leave out."""
+
+    COMMIT = 1000.0
+
+    def __init__(self):
+        self.now = 0.0
+
+    def perf_counter(self):
+        self.now += 1.0
+        return self.now
+
+    def spending(self, original):
+        def spent(*args, **kwargs):
+            self.now += self.COMMIT
+            return original(*args, **kwargs)
+        return spent
+
+
 @pytest.mark.parametrize("validation", [False, True])
 def test_epoch_seconds_are_training_alone(small, tmp_path, monkeypatch, validation):
-    import time
-
-    def slow(original):
-        def wrapper(self, *args, **kwargs):
-            time.sleep(1.0)
-            return original(self, *args, **kwargs)
-        return wrapper
-
+    clock = _Clock()
+    monkeypatch.setattr(keras_train, "time", clock)
     monkeypatch.setattr(keras_train.ProgressCommit, "on_epoch_end",
-                        slow(keras_train.ProgressCommit.on_epoch_end))
+                        clock.spending(keras_train.ProgressCommit.on_epoch_end))
     hp = dataclasses.replace(stage5.HParams(), epochs=2)
     data = small if validation else dataclasses.replace(small, validation=None)
-    history = fit(stage5.build_model(hp), hp, data, tmp_path)
-    # The second epoch's 20 batches take well under a second (the first compiles); each
-    # commit takes a second.
-    assert history.epochs[1]["seconds"] < 0.5
+    model = stage5.build_model(hp)
+    monkeypatch.setattr(model, "evaluate", clock.spending(model.evaluate))  # fit validates
+    history = fit(model, hp, data, tmp_path)
+    assert clock.now > 2 * clock.COMMIT * (2 if validation else 1)  # both were spent
+    for epoch in history.epochs:
+        assert 0 < epoch["seconds"] < clock.COMMIT  # ticks of its batches only

@@ -3,20 +3,27 @@ and keras-tuner's chief/worker mode, on tiny searches (stage 5, 2,000 images, 1 
 
 import json
 import socket
-import subprocess
-import sys
-import time
 
 import keras_tuner as kt
 import pytest
 
-from conftest import REPO, clean_env, run_cli
+from conftest import run_forked, run_forked_together
 from mnist_keras import registry
+from mnist_keras.execution.settings import Execution
 from mnist_keras.tuning import hypermodel, results, search, tuners
 
 REQUIRED = ["2", "3", "4", "5", "6", "7", "8", "9", "keras_dropout"]
-TINY = ["--stage=5", "--tuner=random", "--epochs=1", "--train_examples=2000",
+TINY = ["--stage=5", "--tuner=random", "--epochs=1", "--train_examples=500",
         "--final_epochs=1", "--verbose=0"]
+# Trials here run as plain Keras: what a trial computes does not depend on it, and TF's
+# kernels start faster than XLA's compiles (the CLI tests run the family's execution).
+PLAIN = Execution()
+
+
+@pytest.fixture(scope="module")
+def tiny(small):
+    """500 training images and 200 validation images."""
+    return hypermodel.SearchData(small.train.take(500), small.validation.take(200))
 
 
 def test_the_required_stages_have_a_search_space():
@@ -60,7 +67,7 @@ def test_summary_is_taken_at_the_best_epoch():
                        "stopped_early": 1}
 
 
-def test_a_search_is_fed_train_and_validation_only(small, tmp_path, monkeypatch):
+def test_a_search_is_fed_train_and_validation_only(tiny, tmp_path, monkeypatch):
     fed = []
     real = hypermodel.pipeline.make_dataset
 
@@ -69,17 +76,17 @@ def test_a_search_is_fed_train_and_validation_only(small, tmp_path, monkeypatch)
         return real(split, *args, **kwargs)
 
     monkeypatch.setattr(hypermodel.pipeline, "make_dataset", spy)
-    data = hypermodel.SearchData(small.train, small.validation)
+    data = tiny
     assert not hasattr(data, "test")
     settings = hypermodel.Settings(stage="5", tuner="random", epochs=1, patience=1, seed=1234)
     tuner = tuners.make_tuner(registry.get("5"), settings, str(tmp_path), max_trials=2,
-                              verbose=0)
+                              verbose=0, execution=PLAIN)
     assert tuners.search(tuner, data, verbose=0) is None
     records = results.trial_records(tuner.oracle.trials.values())
     assert [r["status"] for r in records] == ["COMPLETED"] * 2
     assert records[0]["val_accuracy"] >= records[1]["val_accuracy"] > 0
     # Training batches and validation batches, from those two splits and nothing else.
-    assert {id(s) for s in fed} == {id(small.train), id(small.validation)}
+    assert {id(s) for s in fed} == {id(tiny.train), id(tiny.validation)}
 
 
 def test_resume_refuses_other_settings_and_workers_never_overwrite(tmp_path):
@@ -102,10 +109,16 @@ def test_incomplete_distributed_environment_is_a_clear_error(monkeypatch):
 
 
 def test_cli_searches_reports_and_resumes_without_repeating(tmp_path):
-    args = ["mnist_keras.tune", *TINY, f"--directory={tmp_path}"]
-    first = run_cli(*args, "--max_trials=2", "--export",
-                    f"--export_root={tmp_path / 'exported'}")
+    # Under a strategy over two CPU devices: the trials and the final run.
+    args = ["mnist_keras.tune", *TINY, f"--directory={tmp_path}", "--strategy=mirrored",
+            "--cpu_devices=2"]
+    first = run_forked(*args, "--max_trials=2", "--export",
+                    f"--export_root={tmp_path / 'exported'}", log=True)
     assert first.returncode == 0, first.stderr[-3000:]
+    assert "MirroredStrategy" in first.stderr  # TF logs the strategy it set up
+    final = json.loads((tmp_path / "best_run" / "hparams.json").read_text())["execution"]
+    assert (final["jit_compile"], final["steps_per_execution"]) == (False, 1)
+    assert final["strategy"] == "mirrored"
     found = json.loads((tmp_path / "results.json").read_text())
     assert [t["status"] for t in found["trials"]] == ["COMPLETED"] * 2
     assert found["counts"] == {"COMPLETED": 2, "FAILED": 0, "UNFINISHED": 0}
@@ -118,7 +131,7 @@ def test_cli_searches_reports_and_resumes_without_repeating(tmp_path):
     assert found["export"] == str(tmp_path / "exported" / "stage5" / "1")
     assert (tmp_path / "exported" / "stage5" / "1" / "saved_model.pb").exists()
 
-    second = run_cli(*args, "--max_trials=3")
+    second = run_forked(*args, "--max_trials=3")
     assert second.returncode == 0, second.stderr[-3000:]
     ran = [line for line in second.stdout.splitlines() if line.startswith("trial ")]
     assert len(ran) == 1 and ran[0].startswith("trial 2 [tuner0] COMPLETED"), ran
@@ -129,20 +142,18 @@ def test_cli_searches_reports_and_resumes_without_repeating(tmp_path):
                for t in resumed["trials"] if t["trial_id"] in before)
 
 
-def test_a_search_whose_every_trial_fails_exits_non_zero(tmp_path):
-    broken = ("import stages.stage5 as stage\n"
-              "def build_model(hp):\n"
-              "    raise RuntimeError('broken builder')\n"
-              "stage.build_model = build_model\n"
-              "from mnist_keras import tune\n"
-              "tune.cli()\n")
-    result = subprocess.run(
-        [sys.executable, "-c", broken, *TINY, "--max_trials=2", f"--directory={tmp_path}"],
-        cwd=REPO, env=clean_env(), capture_output=True, text=True, timeout=300)
-    assert result.returncode != 0
-    assert ("mnist_keras.tune: error: no trial succeeded: 2 of 2 failed; trial 0: "
-            "RuntimeError: broken builder") in result.stderr
-    assert "trial 1 [tuner0] FAILED: RuntimeError: broken builder" in result.stdout
+def test_a_search_whose_every_trial_fails_is_an_error(tmp_path, monkeypatch, capsys):
+    def broken(hp):
+        raise RuntimeError("broken builder")
+
+    monkeypatch.setattr(registry.get("5"), "build_model", broken)
+    settings = hypermodel.Settings(stage="5", tuner="random", epochs=1, patience=1,
+                                   seed=1234, train_examples=500)
+    with pytest.raises(hypermodel.TuningError) as error:  # the command's one line
+        search.tune(settings, str(tmp_path), max_trials=2, verbose=0)
+    assert str(error.value).startswith("no trial succeeded: 2 of 2 failed; trial 0: "
+                                       "RuntimeError: broken builder")
+    assert "trial 1 [tuner0] FAILED: RuntimeError: broken builder" in capsys.readouterr().out
     found = json.loads((tmp_path / "results.json").read_text())
     assert found["counts"]["FAILED"] == 2 and found["final"] is None
 
@@ -153,35 +164,18 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _run_distributed(tmp_path, ids, max_trials, timeout) -> dict:
-    """Starts one process per tuner id, waits for all; kills them by PID if not done."""
-    env = clean_env(KERASTUNER_ORACLE_IP="127.0.0.1",
-                    KERASTUNER_ORACLE_PORT=str(_free_port()))
-    cmd = [sys.executable, "-m", "mnist_keras.tune", *TINY, f"--max_trials={max_trials}",
-           f"--directory={tmp_path / 'search'}"]
-    procs, logs = {}, {}
-    try:
-        for tuner_id in ids:
-            logs[tuner_id] = open(tmp_path / f"{tuner_id}.log", "w")
-            procs[tuner_id] = subprocess.Popen(
-                cmd, cwd=REPO, env={**env, "KERASTUNER_TUNER_ID": tuner_id},
-                stdout=logs[tuner_id], stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        for proc in procs.values():
-            proc.wait(timeout=max(1.0, deadline - time.monotonic()))
-    finally:
-        for proc in procs.values():
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-        for log in logs.values():
-            log.close()
-    return {i: (p.returncode, (tmp_path / f"{i}.log").read_text()) for i, p in procs.items()}
+def _run_distributed(tmp_path, ids, max_trials) -> dict:
+    """One process per tuner id, side by side; {id: (exit status, its output)}."""
+    env = dict(KERASTUNER_ORACLE_IP="127.0.0.1", KERASTUNER_ORACLE_PORT=str(_free_port()))
+    command = ["mnist_keras.tune", *TINY, f"--max_trials={max_trials}",
+               f"--directory={tmp_path / 'search'}"]
+    done = run_forked_together([command] * len(ids),
+                               [{**env, "KERASTUNER_TUNER_ID": i} for i in ids])
+    return {i: (r.returncode, r.stdout + r.stderr) for i, r in zip(ids, done)}
 
 
 def test_a_chief_and_two_workers_run_every_trial_once(tmp_path):
-    runs = _run_distributed(tmp_path, ["chief", "tuner0", "tuner1"],
-                            max_trials=2, timeout=240)
+    runs = _run_distributed(tmp_path, ["chief", "tuner0", "tuner1"], max_trials=2)
     for tuner_id, (code, log) in runs.items():
         assert code == 0, f"{tuner_id} exited {code}:\n{log[-3000:]}"
     ran = [line.split()[1] for tuner_id in ("tuner0", "tuner1")
@@ -193,12 +187,13 @@ def test_a_chief_and_two_workers_run_every_trial_once(tmp_path):
     assert "Best trial" in runs["chief"][1] and found["final"]["test_accuracy"] > 0
 
 
-def test_hyperband_continues_a_trial_exactly_as_uninterrupted_training(small, tmp_path):
+def test_hyperband_continues_a_trial_exactly_as_uninterrupted_training(tiny, tmp_path):
     settings = hypermodel.Settings(stage="5", tuner="hyperband", epochs=2, patience=2, seed=7,
-                               hyperband_factor=2)
+                                   hyperband_factor=2)
     stage = registry.get("5")
-    data = hypermodel.SearchData(small.train, small.validation)
-    tuner = tuners.make_tuner(stage, settings, str(tmp_path), max_trials=None, verbose=0)
+    data = tiny
+    tuner = tuners.make_tuner(stage, settings, str(tmp_path), max_trials=None, verbose=0,
+                              execution=PLAIN)
     tuners.search(tuner, data, verbose=0)
     records = results.trial_records(tuner.oracle.trials.values())
     continued = next(r for r in records if r["warm_start_from"])
@@ -214,12 +209,13 @@ def test_hyperband_continues_a_trial_exactly_as_uninterrupted_training(small, tm
 
 
 @pytest.mark.parametrize("epochs, ran, early", [(4, 2, True), (2, 2, False)])
-def test_a_trial_stops_early_only_when_it_runs_fewer_epochs(small, epochs, ran, early):
+def test_a_trial_stops_early_only_when_it_runs_fewer_epochs(tiny, epochs, ran, early):
     settings = hypermodel.Settings(stage="5", tuner="random", epochs=epochs, patience=1, seed=1)
-    trial_model = hypermodel.StageHyperModel(registry.get("5"), settings, verbose=0)
+    trial_model = hypermodel.StageHyperModel(registry.get("5"), settings, verbose=0,
+                                             execution=PLAIN)
     hp = kt.HyperParameters()
     hp.values["learning_rate"] = 0.0  # outside the space: nothing learns, nothing improves
-    data = hypermodel.SearchData(small.train, small.validation)
+    data = tiny
     summary = trial_model.fit(hp, trial_model.build(hp), data)
     assert (summary["epochs_run"], summary["best_epoch"]) == (ran, 1)
     assert summary["stopped_early"] == early

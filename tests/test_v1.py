@@ -3,15 +3,15 @@
 import dataclasses
 import json
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
-from conftest import run_cli
 from mnist_keras import registry
 from mnist_keras.training import graph_train, keras_train, tf1_graph
 from mnist_keras.training.run_dir import RunDir
-from stages import stage2, stage5
+from stages import stage2, stage5, stage8
 
 UNIQUE_STAGES = [registry.get(stage_id) for stage_id in registry.unique_ids()]
 
@@ -110,11 +110,12 @@ def test_graph_mode_leaves_eager_on(small):
     assert tf.executing_eagerly()
 
 
-def test_v1_cli_writes_the_same_run_files(tmp_path):
-    result = run_cli("mnist_keras", "--stage=8", "--api=v1", "--epochs=2",
-                     "--train_examples=1000", f"--model_dir={tmp_path}", "--verbose=0")
-    assert result.returncode == 0, result.stderr[-2000:]
-    lines = result.stdout.splitlines()
+def test_v1_run_writes_the_same_run_files(small, tmp_path, capsys):
+    # The command's --api=v1 runs this (tests/test_repro.py runs it through the command).
+    hp = dataclasses.replace(stage8.HParams(), epochs=2)
+    keras.utils.set_random_seed(hp.seed)
+    graph_train.train(stage8, "8", hp, small, str(tmp_path), verbose=0)
+    lines = capsys.readouterr().out.splitlines()
     assert [line[:19] for line in lines[:2]] == ["Epoch: 0001 cost = ", "Epoch: 0002 cost = "]
     assert lines[2] == "Learning Finished!" and lines[4].startswith("Accuracy(test): ")
     hparams = json.loads((tmp_path / "hparams.json").read_text())
