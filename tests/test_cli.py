@@ -48,27 +48,27 @@ def test_the_console_shows_the_tutorial_not_tensorflows_start_up(stage5_run):
     assert "XLA_FLAGS: --xla_cpu_copy_insertion_use_region_analysis=true" in log
 
 
-def _interrupted_after(args, history, committed: int, env=None):
-    """Starts ``python -m mnist_keras <args>``; once ``history`` holds ``committed`` more
-    epochs than at the start (the run reports each commit there), sends it Ctrl-C.
+def _interrupted_after(args, progress, committed: int, env=None):
+    """Starts ``python -m mnist_keras <args>``; once ``progress`` (the run's
+    ``progress.json``) has ``committed`` more epochs than at the start, sends it Ctrl-C.
 
     The run cannot end meanwhile, however fast the machine: its stdout is a pipe of one
     page that the test stops reading at the event, so a run with more than a page left to
     print waits in ``write`` until the signal has landed.
 
-    Returns (exit status, stdout, stderr, epochs in the history when it was sent).
+    Returns (exit status, stdout, stderr, epochs committed when it was sent).
     """
     proc = subprocess.Popen([sys.executable, "-m", "mnist_keras", *args], cwd=REPO,
                             env=clean_env(**(env or {})), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     fcntl.fcntl(proc.stdout, fcntl.F_SETPIPE_SZ, PAGE)
-    start, seen = _epochs(history), []
+    start, seen = _committed(progress), []
     try:
         for line in proc.stdout:  # an epoch's line is printed before it is committed
             seen.append(line)
-            if line.startswith("Epoch: ") and _epochs(history) >= start + committed:
+            if line.startswith("Epoch: ") and _committed(progress) >= start + committed:
                 break
-        done = _epochs(history)
+        done = _committed(progress)
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=120)
     finally:
@@ -77,8 +77,9 @@ def _interrupted_after(args, history, committed: int, env=None):
     return proc.returncode, "".join(seen) + out, err, done
 
 
-def _epochs(history) -> int:
-    return len(json.loads(history.read_text() or "[]")) if history.exists() else 0
+def _committed(progress) -> int:
+    """The epochs a run has committed (renamed into place whole: never half written)."""
+    return json.loads(progress.read_text())["periods_done"] if progress.exists() else 0
 
 
 PAGE = 4096  # bytes: the smallest pipe Linux makes
@@ -88,21 +89,21 @@ EPOCHS = 1000  # each prints its line, 35 bytes: far more than a page in all
 def test_ctrl_c_says_how_to_resume_and_the_same_command_does(tmp_path):
     args = ["--stage=0", f"--epochs={EPOCHS}", "--train_examples=1000",
             f"--model_dir={tmp_path}", "--verbose=0"]
-    history = tmp_path / "history.json"
-    status, _, err, done = _interrupted_after(args, history, committed=2)
+    progress = tmp_path / "progress.json"
+    status, _, err, done = _interrupted_after(args, progress, committed=2)
     assert status == 130, err[-2000:]
     assert err.strip().splitlines() == [f"mnist_keras: interrupted; the same command resumes "
                                         f"{tmp_path} from its last finished epoch"]
-    kept = _epochs(history)
+    kept = _committed(progress)
     assert EPOCHS > kept >= done >= 2  # every committed epoch kept
     # The same command, this time with a TF log level the user set: it wins, and TF's
     # start-up lines are shown before the run's own.
-    status, out, err, _ = _interrupted_after(args, history, committed=2,
+    status, out, err, _ = _interrupted_after(args, progress, committed=2,
                                              env={"TF_CPP_MIN_LOG_LEVEL": "0"})
     assert status == 130, err[-2000:]
     assert TF_START_UP.search(err)  # nothing hidden
     assert err.strip().splitlines()[-1] == (f"mnist_keras: interrupted; the same command "
                                             f"resumes {tmp_path} from its last finished epoch")
     assert f"Resuming {tmp_path} after period {kept} of {EPOCHS}" in out
-    epochs = [e["epoch"] for e in json.loads(history.read_text())]
+    epochs = [e["epoch"] for e in json.loads(progress.read_text())["history"]]
     assert epochs == list(range(1, len(epochs) + 1)) and len(epochs) >= kept + 2
