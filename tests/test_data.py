@@ -203,3 +203,25 @@ def test_evaluation_dataset_is_the_split_in_order(small):
     split = small.test.take(250)
     labels = np.concatenate([y.numpy() for _, y in pipeline.make_dataset(split, 100)])
     np.testing.assert_array_equal(labels, split.labels)
+
+
+def test_input_data_serves_batches_as_tf1_did():
+    from mnist_keras.data import input_data
+
+    mnist = input_data.read_data_sets(one_hot=True, seed=3, train_examples=250,
+                                      test_examples=40)
+    assert (mnist.train.num_examples, mnist.validation.num_examples,
+            mnist.test.num_examples) == (250, 5000, 40)
+    assert mnist.train.images.shape == (250, 784) and mnist.train.labels.shape == (250, 10)
+    seen = [mnist.train.next_batch(100) for _ in range(3)]  # 300: an epoch and 50 more
+    assert [len(x) for x, _ in seen] == [100, 100, 100]
+    assert mnist.train.epochs_completed == 1
+    first_epoch = np.concatenate([x for x, _ in seen])[:250]
+    # every example once in the first epoch, in a shuffled order
+    assert sorted(map(bytes, first_epoch)) == sorted(map(bytes, mnist.train.images))
+    assert not np.array_equal(first_epoch, mnist.train.images)
+    again = input_data.read_data_sets(one_hot=True, seed=3, train_examples=250)
+    np.testing.assert_array_equal(again.train.next_batch(100)[0], seen[0][0])  # seeded
+    sparse = input_data.read_data_sets(validation_size=0)
+    assert sparse.validation is None and sparse.train.num_examples == 60000
+    assert sparse.train.labels.dtype == np.int32

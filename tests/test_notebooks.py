@@ -1,0 +1,177 @@
+"""The notebooks run top to bottom (the quick settings of ``notebooks/execute.py``), print
+the texts' lines, build models of the stages' pinned sizes, and stay the library's
+models: the same weights give the same logits in the notebook's Keras model, its TF1
+graph and the library's stage."""
+
+import concurrent.futures
+import json
+import os
+import re
+import sys
+
+import jupyter_client
+import jupytext
+import nbclient
+import nbformat
+import pytest
+
+from conftest import REPO
+from test_stages import PARAMS
+
+sys.path.insert(0, str(REPO / "notebooks"))
+import execute  # noqa: E402
+
+NOTEBOOKS = execute.names()
+ANSI = re.compile(r"\x1b\[[0-9;]*m")  # colours in Keras' model summary
+
+# Test-only cells, run after a notebook: the same weights in the notebook's Keras model,
+# its TF1 graph and the library's stage; the largest logit difference of each.
+DRIFT = """
+import json as _json
+import numpy as _np
+from mnist_keras import registry as _registry
+_images = {images}[:200]
+_weights = {model}.get_weights()
+_library = _registry.get("{stage}").build_model()
+_library.set_weights(_weights)
+with {graph}.as_default():
+    {session}.run([_v.assign(_w) for _v, _w in zip({variables}, _weights)])
+_ours = {model}(_images, training=False).numpy()
+print("DRIFT " + _json.dumps({{
+    "library": float(_np.abs(_library(_images, training=False).numpy() - _ours).max()),
+    "tf1": float(_np.abs({session}.run({logits}, {{{x}: _images, {keep_prob}: 1.0}}) - _ours)
+                 .max())}}))
+"""
+CHECKS = {
+    "002_accuracy_ladder": dict(  # an MLP: stage 8, dropout and all
+        images="mnist.test.images", model='keras_models["8"]', stage="8",
+        graph='tf1["8"].graph', session='tf1["8"].sess', variables='tf1["8"].params',
+        logits='tf1["8"].logits', x='tf1["8"].X', keep_prob='tf1["8"].keep_prob'),
+    "003_experts_softmax_and_cnn": dict(  # the CNN
+        images="mnist.test.images", model="cnn", stage="9", graph="cnn_graph",
+        session="cnn_tf1", variables="cnn_variables", logits="y_conv", x="x",
+        keep_prob="keep_prob"),
+}
+
+# What each notebook prints as its text did, and the parameters of its models, in order.
+LINES = {
+    "000_sigmoid_dnn": ["cost 값은 : ", "정확도는 "],
+    "001_softmax_hidden_dnn": ["Epoch: 0001 cost = ", "Learning Finished!", "Accuracy: "],
+    "002_accuracy_ladder": ["Epoch: 0001 cost = ", "Learning Finished!", "Accuracy(train): ",
+                            "Accuracy(test): ", "Label:  [", "Prediction:  [",
+                            "Test accuracy: "],
+    "003_experts_softmax_and_cnn": ["step 0, training accuracy ", "test accuracy "],
+    "004_numpy_inference": ["Accuracy:", "Accuracy: "],
+    "beyond": ["step 0, training accuracy ", "test accuracy "],
+}
+MODELS = {
+    "000_sigmoid_dnn": ["sigmoid"] * 2,
+    "001_softmax_hidden_dnn": ["softmax_hidden"] * 2,
+    "002_accuracy_ladder": [stage for stage in "012345678" for _ in range(2)],
+    "003_experts_softmax_and_cnn": ["experts_softmax"] * 2 + ["9"] * 2,
+    "004_numpy_inference": ["numpy_sigmoid"],
+    "beyond": [stage for stage in ("10", "11", "12", "13") for _ in range(2)],
+}
+
+
+# Two kernels side by side, each running its notebooks one after another.
+KERNELS = [["000_sigmoid_dnn", "001_softmax_hidden_dnn", "002_accuracy_ladder",
+            "004_numpy_inference"], ["003_experts_softmax_and_cnn", "beyond"]]
+
+
+def _run_in_one_kernel(names: list[str]) -> dict:
+    """{name: (the executed notebook, what it printed)}, run in one kernel, a namespace
+    reset before each (so that none leans on another's names), in the quick settings,
+    with the drift checks after."""
+    manager = jupyter_client.KernelManager(kernel_name="python3")
+    manager.start_kernel(cwd=str(execute.HERE), env={
+        k: v for k, v in os.environ.items() if k != "MNIST_DATA_DIR"})
+    found = {}
+    try:
+        for name in names:
+            notebook = execute.load(name, execute.QUICK[name])
+            notebook.cells.insert(0, nbformat.v4.new_code_cell("%reset -f"))
+            if name in CHECKS:
+                notebook.cells.append(nbformat.v4.new_code_cell(DRIFT.format(**CHECKS[name])))
+            nbclient.NotebookClient(notebook, km=manager, timeout=600,
+                                    resources={"metadata": {"path": str(execute.HERE)}}
+                                    ).execute()
+            found[name] = notebook, "".join(_text(output) for cell in notebook.cells
+                                            if cell.cell_type == "code"
+                                            for output in cell.get("outputs", []))
+    finally:
+        manager.shutdown_kernel(now=True)
+    return found
+
+
+@pytest.fixture(scope="module")
+def executed():
+    """Every notebook, executed (``_run_in_one_kernel``), the two kernels side by side."""
+    with concurrent.futures.ThreadPoolExecutor(len(KERNELS)) as pool:
+        return {name: result for done in pool.map(_run_in_one_kernel, KERNELS)
+                for name, result in done.items()}
+
+
+def _text(output) -> str:
+    """What an output shows as text: printed lines, or a display's plain text."""
+    if output.output_type == "stream":
+        return output.text if output.name == "stdout" else ""
+    return ANSI.sub("", output.get("data", {}).get("text/plain", "")) + "\n"
+
+
+def test_every_notebook_is_here():
+    assert sorted(sum(KERNELS, [])) == NOTEBOOKS == ["000_sigmoid_dnn", "001_softmax_hidden_dnn", "002_accuracy_ladder",
+                         "003_experts_softmax_and_cnn", "004_numpy_inference", "beyond"]
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_a_notebook_prints_the_texts_lines(executed, name):
+    _, printed = executed[name]
+    lines = printed.splitlines()
+    for start in LINES[name]:
+        assert any(line.startswith(start) for line in lines), start
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_its_models_have_the_stages_sizes(executed, name):
+    _, printed = executed[name]
+    counts = [int(n.replace(",", "")) for n in re.findall(
+        r"^(?:TF1 graph|Keras model): ([\d,]+) parameters$", printed, re.MULTILINE)]
+    assert counts == [PARAMS[stage] for stage in MODELS[name]]
+
+
+def test_the_texts_keras_part_has_its_size(executed):
+    _, printed = executed["002_accuracy_ladder"]
+    assert f"Total params: {PARAMS['keras_dropout']:,}" in printed
+
+
+@pytest.mark.parametrize("name", list(CHECKS))
+def test_the_notebook_the_library_and_tf1_give_the_same_logits(executed, name):
+    _, printed = executed[name]
+    drift = json.loads(printed.split("DRIFT ")[1].splitlines()[0])
+    assert drift["library"] <= 1e-5 and drift["tf1"] <= 1e-5, drift
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_the_committed_notebook_is_its_source_with_small_outputs(name):
+    # The .py is what a diff shows; the .ipynb is what GitHub shows: the same cells.
+    source = jupytext.read(execute.HERE / f"{name}.py")
+    path = execute.HERE / f"{name}.ipynb"
+    committed = nbformat.read(path, as_version=4)
+    assert [(c.cell_type, c.source) for c in committed.cells] == [
+        (c.cell_type, c.source) for c in source.cells]
+    # Outputs from a run with the notebook's own settings, or none at all.
+    ran = any(c.get("outputs") for c in committed.cells if c.cell_type == "code")
+    assert committed.metadata["mnist_keras"]["settings"] == ("full" if ran else "not run")
+    assert path.stat().st_size < 200_000  # no image blobs, outputs kept small
+
+
+def test_the_readmes_code_is_the_notebooks():
+    quoted = re.findall(r"<!-- (notebooks/\S+) -->\n```python\n(.*?)```",
+                        (REPO / "README.md").read_text(), re.DOTALL)
+    assert len(quoted) >= 2
+    for path, code in quoted:
+        assert code in (REPO / path).read_text(), path
+    for name in NOTEBOOKS:  # each linked, in both READMEs
+        for readme in ("README.md", "README.ko.md"):
+            assert f"(notebooks/{name}.ipynb)" in (REPO / readme).read_text(), (readme, name)
