@@ -1,6 +1,7 @@
 """The draw-a-digit page in a real headless Chromium, served by the real server: mouse
 strokes of a 1 and a 7 are read right, the page frames a drawing as ``predict`` does,
-and a 400 from the server is shown, not waited on."""
+every served model answers the same drawing side by side, and a 400 from the server is
+shown, not waited on."""
 
 import base64
 import json
@@ -29,10 +30,16 @@ ONE = [[(140, 40), (142, 240)]]
 SEVEN = [[(70, 60), (215, 60), (130, 245)]]
 
 
+# The shared stage-5 model under the name the tests draw for, then as four more rungs of
+# a ladder (the same model: what is tested is the page showing every model's answer).
+LADDER = ["digits", "stage2", "stage5", "stage8", "stage9"]
+
+
 @pytest.fixture(scope="module")
 def url(stage5_run):
     """A server of the shared stage-5 model (an epoch on the 55,000 images)."""
-    proc, base = start_server([f"--model=digits={stage5_run['export_root']}/stage5"])
+    models = [f"--model={name}={stage5_run['export_root']}/stage5" for name in LADDER]
+    proc, base = start_server(models)
     yield base
     proc.terminate()
     proc.wait(timeout=30)
@@ -101,3 +108,16 @@ def test_a_400_is_shown_not_waited_on(page):
     page.wait_for_function("document.getElementById('status').className === 'error'",
                            timeout=15000)
     assert page.locator("#status").text_content().startswith("error: JSON Parse error")
+
+
+def test_every_model_reads_the_same_drawing_side_by_side(page):
+    page.select_option("#model", label="every model, side by side")
+    with page.expect_request("**/v1/models/stage9:predict"):
+        draw(page, SEVEN)
+    page.wait_for_function("document.querySelectorAll('#ladder .rung').length === 5",
+                           timeout=30000)
+    rungs = page.locator("#ladder .rung")
+    assert [rungs.nth(i).get_attribute("data-model") for i in range(5)] == LADDER
+    assert [rungs.nth(i).locator(".answer").text_content() for i in range(5)] == ["7"] * 5
+    assert all(len(rungs.nth(i).locator(".bar").all()) == 10 for i in range(5))
+    assert page.locator("#status").text_content() == ", ".join(f"{m}: 7" for m in LADDER)

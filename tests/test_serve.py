@@ -39,8 +39,11 @@ def call(url: str, body=None, method=None, headers=None):
 
 
 def start_server(args: list[str], timeout: float = 120):
-    """A server process and its base URL, once it answers."""
+    """A server process and its base URL, once it answers (gRPC off unless ``args`` give
+    a ``--port``)."""
     port = free_port()
+    if not any(a.startswith("--port=") for a in args):
+        args = ["--port=0", *args]
     proc = subprocess.Popen([sys.executable, "-m", "mnist_keras.serve",
                              f"--rest_api_port={port}", *args], cwd=REPO, env=clean_env(),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -67,10 +70,16 @@ def exported(stage5_run, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def server_process(exported):
-    """(the server process, its base URL): the copy's model as ``digits``, answering."""
+def grpc_port():
+    return free_port()
+
+
+@pytest.fixture(scope="module")
+def server_process(exported, grpc_port):
+    """(the server process, its base URL): the copy's model as ``digits``, answering on
+    REST and on gRPC (``grpc_port``)."""
     root, _ = exported
-    proc, url = start_server([f"--model=digits={root / 'stage5'}",
+    proc, url = start_server([f"--model=digits={root / 'stage5'}", f"--port={grpc_port}",
                               "--file_system_poll_wait_seconds=0.2",
                               f"--max_batch={MAX_BATCH}", f"--max_body_bytes={MAX_BODY}",
                               "--allow_origin=http://allowed.example"])
@@ -176,6 +185,11 @@ BAD = [
      f"the request body is over the server's limit of {MAX_BODY} bytes"),
     ("a GET on :predict", "/v1/models/digits:predict", None, 400, "use POST for :predict"),
     ("an unknown route", "/v2/anything", None, 404, "Not Found"),
+    ("booleans", "/v1/models/digits:predict", {"instances": [[[True] * 28] * 28]}, 400,
+     "input images: expected numbers (float32), got booleans"),
+    ("a number beyond float32", "/v1/models/digits:predict",
+     {"instances": [[[1e308] + [0.0] * 27] + [[0.0] * 28] * 27]}, 400,
+     "input images: values beyond float32's range"),
 ]
 
 
@@ -212,11 +226,12 @@ def test_a_new_version_is_served_without_a_restart(server, exported, local):
                 {"instances": images[:1].tolist()})[0] == 404  # as TF Serving: latest only
 
 
-def test_the_server_binds_to_loopback_by_default(server_process):
+def test_the_server_binds_to_loopback_by_default(server_process, grpc_port):
     proc, url = server_process  # started without --host
     assert call(url + "/v1/models")[1] == {"models": ["digits"]}
     assert proc.stdout.readline().strip() == (
-        f"Serving digits on http://127.0.0.1:{url.rsplit(':', 1)[1]}/")
+        f"Serving digits on http://127.0.0.1:{url.rsplit(':', 1)[1]}/ and gRPC "
+        f"127.0.0.1:{grpc_port}")
 
 
 def test_cors_is_off_without_its_flag():
@@ -231,3 +246,124 @@ def test_cors_is_off_without_its_flag():
 
     assert middleware() == []
     assert middleware(allow_origin="http://allowed.example") == [CORSMiddleware]
+
+
+# -- gRPC: a client written as TensorFlow Serving's MNIST example client is -------------
+
+def _stub(grpc_port, service="prediction"):
+    import grpc
+    from tensorflow_serving.apis import model_service_pb2_grpc, prediction_service_pb2_grpc
+
+    channel = grpc.insecure_channel(f"127.0.0.1:{grpc_port}")
+    if service == "model":
+        return model_service_pb2_grpc.ModelServiceStub(channel)
+    return prediction_service_pb2_grpc.PredictionServiceStub(channel)
+
+
+def _request(inputs: dict, signature="serving_default", model="digits", version=None):
+    from tensorflow_serving.apis import predict_pb2
+
+    request = predict_pb2.PredictRequest()
+    request.model_spec.name = model
+    request.model_spec.signature_name = signature
+    if version is not None:
+        request.model_spec.version.value = version
+    for name, value in inputs.items():
+        request.inputs[name].CopyFrom(tf.make_tensor_proto(value))
+    return request
+
+
+def _served(url) -> int:
+    """The version REST says it serves (a test here adds version 2)."""
+    return int(call(url + "/v1/models/digits")[1]["model_version_status"][0]["version"])
+
+
+@pytest.mark.parametrize("signature", ["serving_default", "serving_flat", "serving_uint8"])
+def test_a_tf_serving_client_predicts_over_grpc(server, grpc_port, local, signature):
+    images, loaded = local
+    name, batch = _inputs(images)[signature]
+    want = loaded.signatures[signature](**{name: tf.constant(batch)})
+    result = _stub(grpc_port).Predict(_request({name: batch}, signature), 10.0)
+    assert (result.model_spec.name, result.model_spec.version.value,
+            result.model_spec.signature_name) == ("digits", _served(server), signature)
+    np.testing.assert_allclose(tf.make_ndarray(result.outputs["probabilities"]),
+                               want["probabilities"].numpy(), rtol=0, atol=1e-6)
+    np.testing.assert_array_equal(tf.make_ndarray(result.outputs["classes"]),
+                                  want["classes"].numpy())
+
+
+GRPC_BAD = [
+    ("a wrong shape", {"images": np.zeros((2, 14, 28), np.float32)}, {}, "INVALID_ARGUMENT",
+     "input images: shape [2, 14, 28] does not fit the signature's [-1, 28, 28]"),
+    ("strings", {"images": np.full((1, 28, 28), b"a")}, {}, "INVALID_ARGUMENT",
+     "input images: expected numbers (float32), got strings"),
+    ("booleans", {"images": np.ones((1, 28, 28), bool)}, {}, "INVALID_ARGUMENT",
+     "input images: expected numbers (float32), got booleans"),
+    ("NaN", {"images": np.full((1, 28, 28), np.nan, np.float32)}, {}, "INVALID_ARGUMENT",
+     "input images: NaN or infinite values"),
+    ("a number beyond float32", {"images": np.full((1, 28, 28), 1e308)}, {},
+     "INVALID_ARGUMENT", "input images: values beyond float32's range"),
+    ("an empty batch", {"images": np.zeros((0, 28, 28), np.float32)}, {}, "INVALID_ARGUMENT",
+     "a batch of 0 instances; give 1 to 50"),
+    ("too many instances", {"images": np.zeros((MAX_BATCH + 1, 28, 28), np.float32)}, {},
+     "INVALID_ARGUMENT", "a batch of 51 instances; give 1 to 50"),
+    ("a uint8 out of range", {"images": np.full((1, 28, 28), 300, np.int32)},
+     {"signature": "serving_uint8"}, "INVALID_ARGUMENT", "expected integers 0-255"),
+    ("another input's name", {"pixels": np.zeros((1, 28, 28), np.float32)}, {},
+     "INVALID_ARGUMENT", "the request's inputs ['pixels'] are not the signature's ['images']"),
+    ("an unknown model", {"images": np.zeros((1, 28, 28), np.float32)}, {"model": "nope"},
+     "NOT_FOUND", "Servable not found for request: Latest(nope)"),
+    ("an unknown version", {"images": np.zeros((1, 28, 28), np.float32)}, {"version": 7},
+     "NOT_FOUND", "Servable not found for request: Specific(digits, 7)"),
+    ("an unknown signature", {"images": np.zeros((1, 28, 28), np.float32)},
+     {"signature": "nope"}, "INVALID_ARGUMENT",
+     'Serving signature name: "nope" not found in signature def'),
+]
+
+
+@pytest.mark.parametrize("what, inputs, spec, code, message", GRPC_BAD,
+                         ids=[b[0] for b in GRPC_BAD])
+def test_a_bad_grpc_request_gets_tf_servings_status_and_the_server_goes_on(
+        server, grpc_port, local, what, inputs, spec, code, message):
+    import grpc
+
+    stub = _stub(grpc_port)
+    with pytest.raises(grpc.RpcError) as error:
+        stub.Predict(_request(inputs, **spec), 10.0)
+    assert error.value.code().name == code and message in error.value.details(), (
+        error.value.code(), error.value.details())
+    images, _ = local
+    assert stub.Predict(_request({"images": images[:1]}), 10.0).outputs["classes"]
+
+
+def test_grpc_metadata_and_status_are_tf_servings(server, grpc_port):
+    from tensorflow_serving.apis import (get_model_metadata_pb2, get_model_status_pb2,
+                                         model_pb2)
+
+    request = get_model_metadata_pb2.GetModelMetadataRequest(
+        model_spec=model_pb2.ModelSpec(name="digits"), metadata_field=["signature_def"])
+    response = _stub(grpc_port).GetModelMetadata(request, 10.0)
+    defs = get_model_metadata_pb2.SignatureDefMap()
+    response.metadata["signature_def"].Unpack(defs)
+    assert set(defs.signature_def) == {"serving_default", "serving_flat", "serving_uint8"}
+    images = defs.signature_def["serving_default"].inputs["images"]
+    assert images.dtype == tf.float32.as_datatype_enum
+    assert [d.size for d in images.tensor_shape.dim] == [-1, 28, 28]
+    status = _stub(grpc_port, "model").GetModelStatus(
+        get_model_status_pb2.GetModelStatusRequest(model_spec=model_pb2.ModelSpec(
+            name="digits")), 10.0)
+    [version] = status.model_version_status
+    assert version.version == _served(server)
+    assert version.state == get_model_status_pb2.ModelVersionStatus.AVAILABLE
+
+
+def test_the_ladders_config_serves_the_rungs_the_readme_exports():
+    from mnist_keras import registry
+    from mnist_keras.serving import server_config
+
+    models = server_config.parse_config_file(str(REPO / "docs" / "ladder.config"))
+    rungs = ["0", "2", "5", "8", "9", "12"]  # the README's export loop
+    assert list(models) == [registry.get(s).NAME for s in rungs]  # in ladder order
+    assert all(path == f"saved_models/{name}" for name, path in models.items())
+    assert "for stage in 0 2 5 8 9 12; do" in (REPO / "docs" / "ladder.config").read_text()
+    assert "for stage in 0 2 5 8 9 12; do" in (REPO / "README.md").read_text()

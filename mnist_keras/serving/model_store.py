@@ -33,7 +33,7 @@ class Servable:
     name: str
     version: int
     signatures: dict  # signature name -> concrete function
-    signature_defs: dict  # signature name -> SignatureDef as TF Serving's JSON
+    signature_defs: dict  # signature name -> SignatureDef (the protocol buffer)
     loaded: object  # keeps the SavedModel's variables alive
 
 
@@ -48,14 +48,18 @@ def versions(base_path: str) -> list[int]:
 
 
 def signature_defs(version_dir: str) -> dict:
-    """The SignatureDefs of a SavedModel as TF Serving's metadata JSON lays them out."""
+    """The SignatureDefs of a SavedModel, by name (not the internal ``__saved_model_*``)."""
     saved = saved_model_pb2.SavedModel()
     with open(os.path.join(version_dir, SAVED_MODEL_FILE), "rb") as f:
         saved.ParseFromString(f.read())
     defs = saved.meta_graphs[0].signature_def
-    return {name: json_format.MessageToDict(defs[name], preserving_proto_field_name=True,
-                                            always_print_fields_with_no_presence=True)
-            for name in sorted(defs) if not name.startswith("__")}
+    return {name: defs[name] for name in sorted(defs) if not name.startswith("__")}
+
+
+def as_json(message) -> dict:
+    """A protocol buffer as TF Serving's REST API writes it."""
+    return json_format.MessageToDict(message, preserving_proto_field_name=True,
+                                     always_print_fields_with_no_presence=True)
 
 
 def load(name: str, base_path: str, version: int) -> Servable:
@@ -100,7 +104,8 @@ class ModelStore:
         self._stop.set()
 
     def names(self) -> list[str]:
-        return sorted(self.base_paths)
+        """The served models in the order they were configured (a ladder's, say)."""
+        return list(self.base_paths)
 
     def get(self, name: str, version: int | None = None) -> Servable:
         """The servable for a request; TF Serving's 404 message when there is none."""
@@ -123,5 +128,6 @@ class ModelStore:
         servable = self.get(name, version)
         return {"model_spec": {"name": name, "signature_name": "",
                                "version": str(servable.version)},
-                "metadata": {"signature_def": {"signature_def": servable.signature_defs}}}
+                "metadata": {"signature_def": {"signature_def": {
+                    name: as_json(d) for name, d in servable.signature_defs.items()}}}}
 

@@ -31,22 +31,38 @@ def signature_of(servable: Servable, payload: dict):
     return function, function.structured_input_signature[1]
 
 
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
 def _tensor(name: str, value, spec: tf.TensorSpec) -> np.ndarray:
-    """``value`` as an array of ``spec``'s dtype and shape, or a :class:`BadRequest`."""
+    """A JSON value as an array of ``spec``'s dtype and shape, or a :class:`BadRequest`."""
     try:
         array = np.asarray(value)
     except ValueError:  # ragged lists
         raise BadRequest(f"input {name}: a ragged list, not a tensor") from None
-    if array.dtype.kind not in "biuf":
-        raise BadRequest(f"input {name}: expected numbers ({spec.dtype.name}), got "
-                         f"{'strings' if array.dtype.kind in 'US' else 'a ragged list'}")
+    return checked(name, array, spec)
+
+
+def checked(name: str, array: np.ndarray, spec: tf.TensorSpec) -> np.ndarray:
+    """``array`` as ``spec``'s dtype, once it fits: numbers (not booleans), each
+    dimension the signature fixes, finite values a float32 can hold, bytes 0-255 for a
+    uint8 input. One check for both APIs (REST's JSON, gRPC's TensorProto)."""
+    kind = array.dtype.kind
+    if kind == "O" and array.size and isinstance(array.flat[0], (bytes, str)):
+        kind = "S"  # a gRPC DT_STRING tensor: NumPy objects holding bytes
+    if kind not in "iuf":
+        got = {"b": "booleans", "U": "strings", "S": "strings"}.get(kind, "a ragged list")
+        raise BadRequest(f"input {name}: expected numbers ({spec.dtype.name}), got {got}")
     want = [d if d is not None else -1 for d in spec.shape.as_list()]
     if array.ndim != len(want) or any(w not in (-1, d) for w, d in zip(want, array.shape)):
         raise BadRequest(f"input {name}: shape {list(array.shape)} does not fit the "
                          f"signature's {want}")
-    if array.dtype.kind == "f" and not np.isfinite(array).all():
+    if kind == "f" and not np.isfinite(array).all():
         raise BadRequest(f"input {name}: NaN or infinite values")
-    if spec.dtype == tf.uint8 and (array.dtype.kind == "f" and (array % 1).any()
+    if spec.dtype == tf.float32 and np.abs(array).max(initial=0) > FLOAT32_MAX:
+        raise BadRequest(f"input {name}: values beyond float32's range "
+                         f"(largest {FLOAT32_MAX:.7g})")
+    if spec.dtype == tf.uint8 and (kind == "f" and (array % 1).any()
                                    or array.min(initial=0) < 0 or array.max(initial=0) > 255):
         raise BadRequest(f"input {name}: expected integers 0-255 (DT_UINT8)")
     return array.astype(spec.dtype.as_numpy_dtype)
@@ -92,25 +108,30 @@ def parse(payload, specs: dict, max_batch: int) -> tuple[dict, bool]:
         if isinstance(value, list) and not value:
             raise BadRequest(f"input {name}: a batch of 0 instances; give 1 to {max_batch}")
     arrays = {k: _tensor(k, v, specs[k]) for k, v in values.items()}
+    check_batch(arrays, max_batch)
+    return arrays, rows
+
+
+def check_batch(arrays: dict, max_batch: int) -> None:
+    """Every input a batch of 1 to ``max_batch`` instances."""
     for name, array in arrays.items():
         if array.ndim == 0 or not 1 <= len(array) <= max_batch:
             raise BadRequest(f"input {name}: a batch of {0 if array.ndim == 0 else len(array)}"
                              f" instances; give 1 to {max_batch}")
-    return arrays, rows
 
 
-def _plain(value) -> list:
-    """An output tensor as JSON numbers."""
-    array = np.asarray(value)
-    return array.astype(np.float64).tolist() if array.dtype.kind == "f" else array.tolist()
+def run(function, arrays: dict) -> dict:
+    """The signature's outputs for checked input arrays, as NumPy arrays."""
+    return {k: v.numpy() for k, v in function(**{
+        k: tf.constant(a) for k, a in arrays.items()}).items()}
 
 
 def answer(servable: Servable, payload, max_batch: int) -> dict:
-    """Runs the request's signature; the response as TF Serving lays it out."""
+    """Runs the request's signature; the response as TF Serving lays it out (NumPy arrays
+    for the JSON writer)."""
     function, specs = signature_of(servable, payload if isinstance(payload, dict) else {})
     arrays, rows = parse(payload, specs, max_batch)
-    outputs = {k: _plain(v) for k, v in function(**{
-        k: tf.constant(a) for k, a in arrays.items()}).items()}
+    outputs = run(function, arrays)
     if not rows:
         return {"outputs": outputs}
     count = len(next(iter(outputs.values())))

@@ -18,13 +18,15 @@ from __future__ import annotations
 import importlib.resources
 import json
 
+import orjson
+
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from mnist_keras.errors import InputError
@@ -37,6 +39,27 @@ PAGE = "index.html"  # in the package's page/ folder
 
 def _error(message: str, status: int) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
+
+
+def parse_json(body: bytes):
+    """A request body's JSON: orjson (a 1.6 MB batch of 100 images in a few ms, where
+    Python's ``json`` takes tens), and Python's ``json`` for what orjson refuses but TF
+    Serving's JSON accepts (``NaN`` and ``Infinity`` tokens), which the input check then
+    answers."""
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        pass
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError) as e:
+        raise BadRequest(f"JSON Parse error: {e}") from None
+
+
+def _json(content: dict) -> Response:
+    """A 200 answer, NumPy arrays written by orjson as they are."""
+    return Response(orjson.dumps(content, option=orjson.OPT_SERIALIZE_NUMPY),
+                    media_type="application/json")
 
 
 async def _body(request: Request, limit: int) -> bytes:
@@ -77,13 +100,9 @@ class Handlers:
         if request.method != "POST":
             raise BadRequest("use POST for :predict (with 'instances' or 'inputs')")
         servable = self.store.get(request.path_params["name"], _version(request))
-        body = await _body(request, self.max_body_bytes)
-        try:
-            payload = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as e:
-            raise BadRequest(f"JSON Parse error: {e}") from None
-        return JSONResponse(await run_in_threadpool(predict_request.answer, servable,
-                                                    payload, self.max_batch))
+        payload = parse_json(await _body(request, self.max_body_bytes))
+        return _json(await run_in_threadpool(predict_request.answer, servable, payload,
+                                             self.max_batch))
 
     async def models(self, request: Request):
         return JSONResponse({"models": self.store.names()})
