@@ -86,7 +86,8 @@ def grpc_client(port: int, batch: np.ndarray):
     request.inputs["images"].CopyFrom(tf.make_tensor_proto(batch))
 
     def send() -> bool:
-        return len(stub.Predict(request, 60.0).outputs["probabilities"].float_val) > 0
+        answer = stub.Predict(request, 60.0).outputs["probabilities"]
+        return [d.size for d in answer.tensor_shape.dim] == [len(batch), 10]
 
     return send
 

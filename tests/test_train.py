@@ -14,6 +14,11 @@ from mnist_keras.training.run_dir import RunDir
 from stages import experts_softmax, stage1, stage5
 
 
+# Where the subject is the run's lines and files, not its kernels: TF's, which start
+# faster than XLA's compiles.
+PLAIN = settings.Execution()
+
+
 def _loss(model, split):
     return scoring.score(scoring.batched_logits(model.predict_on_batch, split.images),
                       split.labels)[0]
@@ -96,7 +101,8 @@ def test_saved_model_predicts_what_the_run_measured(small, tmp_path):
 
 def test_step_mode_logs_every_chunk(small, tmp_path, capsys):
     hp = dataclasses.replace(experts_softmax.HParams(), steps=40, log_every=20)
-    keras_train.train(experts_softmax, "experts_softmax", hp, small, str(tmp_path), verbose=0)
+    keras_train.train(experts_softmax, "experts_softmax", hp, small, str(tmp_path), verbose=0,
+                      execution=PLAIN)
     out = capsys.readouterr().out.splitlines()
     assert [line.split(",")[0] for line in out[:2]] == ["step 20", "step 40"]
     assert out[0].startswith("step 20, training accuracy ")
@@ -107,7 +113,8 @@ def test_step_mode_logs_every_chunk(small, tmp_path, capsys):
 def test_diverging_run_is_reported_not_raised(small, tmp_path):
     hp = dataclasses.replace(stage1.HParams(), epochs=1, learning_rate=1e6)
     metrics = keras_train.train(stage1, "1", hp, dataclasses.replace(
-        small, train=small.train.take(500), validation=None), str(tmp_path), verbose=0)
+        small, train=small.train.take(500), validation=None), str(tmp_path), verbose=0,
+        execution=PLAIN)
     assert metrics["diverged"] is True
     saved = json.loads((tmp_path / "metrics.json").read_text())  # strict JSON: null, not NaN
     assert saved["diverged"] is True and saved["final_cost"] is None
