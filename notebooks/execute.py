@@ -29,9 +29,9 @@ QUICK = {name: {**changes, "train_examples": 1000, "test_examples": 1000} for na
     "000_sigmoid_dnn": {"num_of_epoch": 1},
     "001_softmax_hidden_dnn": {"training_epochs": 1},
     "002_accuracy_ladder": {"training_cnt": 1},
-    "003_experts_softmax_and_cnn": {"softmax_steps": 20, "cnn_steps": 20, "log_every": 10},
+    "003_experts_softmax_and_cnn": {"softmax_steps": 10, "cnn_steps": 10, "log_every": 5},
     "004_numpy_inference": {"epochs": 1},
-    "beyond": {"steps": 20, "log_every": 10},
+    "beyond": {"steps": 10, "log_every": 5},
 }.items()}
 
 

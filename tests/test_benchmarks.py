@@ -53,7 +53,7 @@ def test_the_floor_counts_the_faster_way_of_a_product(monkeypatch):
 
 
 def test_paired_timing_interleaves_every_variant(small):
-    rows = speed.time_paired("0", small, [{}, dict(steps_per_execution=1)], seconds=1.0)
+    rows = speed.time_paired("0", small, [{}, dict(steps_per_execution=1)], seconds=0.3)
     assert [r["variant"] for r in rows] == ["defaults", "steps_per_execution=1"]
     assert [r["steps_per_execution"] for r in rows] == [50, 1]
     assert rows[0]["executions"] == rows[1]["executions"] > 0  # one each per round
