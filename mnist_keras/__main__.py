@@ -36,6 +36,9 @@ cli_flags.define_verbose(1)
 flags.DEFINE_enum("api", "keras", ["keras", "v1"], "Keras 3, or the TF1 graph twin.")
 flags.DEFINE_integer("batch_size", None, "Images per step (default: the stage's).",
                      lower_bound=1)
+flags.DEFINE_bool("full_train", None, "Train on all 60,000 training images, or "
+                  "(--nofull_train) on TF1's 55,000 and validate on the other 5,000 "
+                  "(default: the stage's).")
 flags.DEFINE_string("model_dir", None, "Run directory (default: runs/<stage>-<api>).")
 flags.DEFINE_bool("restart", False, "Discard the run in --model_dir and train anew.")
 flags.DEFINE_bool("tensorboard", False, "Also write TensorBoard logs into the run directory.")
@@ -130,7 +133,7 @@ def _hparams(stage):
 
     hp = override(stage.HParams(), epochs=FLAGS.epochs, steps=FLAGS.steps,
                   batch_size=FLAGS.batch_size, learning_rate=FLAGS.learning_rate,
-                  seed=FLAGS.seed)
+                  seed=FLAGS.seed, full_train=FLAGS.full_train)
     execution = settings.for_family(nets.family(hp).FAMILY)
     if FLAGS.deterministic:
         import tensorflow as tf

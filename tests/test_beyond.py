@@ -1,5 +1,6 @@
-"""The rungs beyond the tutorials (stages 10-13): batch norm and augmentation in both
-APIs, augmentation off at inference, and a few steps of each that lower the loss."""
+"""The rungs beyond the tutorials (stages 10-14): batch norm and augmentation in both
+APIs, augmentation off at inference, stage 14's one change (the net), and a few steps
+of each that lower the loss."""
 
 import dataclasses
 
@@ -11,7 +12,8 @@ import tensorflow as tf
 from mnist_keras import registry
 from mnist_keras.data.pipeline import make_dataset
 from mnist_keras.training import tf1_graph
-from stages import stage10, stage11
+from mnist_keras.nets.hparams import Training
+from stages import stage10, stage11, stage13, stage14
 
 STEPS = 8  # of 50 images each: one pass over 400 images
 
@@ -68,8 +70,19 @@ def _train_loss(predict_batch, split):
                     - np.log(np.exp(shifted).sum(1)))
 
 
+def test_stage14_changes_the_net_and_trains_as_stage13():
+    before, after = dataclasses.asdict(stage13.HParams()), dataclasses.asdict(stage14.HParams())
+    trained = {f.name for f in dataclasses.fields(Training)} | {"rotation", "zoom", "shift"}
+    assert {k: after[k] for k in trained} == {k: before[k] for k in trained}
+    assert set(after) - trained == {"layers", "dropout", "kernel_init", "bias_init"}
+    shapes = [layer.output.shape[1:] for layer in stage14.build_model().layers
+              if isinstance(layer, keras.layers.Conv2D)]
+    assert shapes == [(26, 26, 32), (24, 24, 32), (12, 12, 32), (10, 10, 64), (8, 8, 64),
+                      (4, 4, 64), (1, 1, 128)]  # Deotte's net: VALID at stride 1, SAME at 2
+
+
 # Stage 13's model and graph are stage 12's (it changes the data only).
-@pytest.mark.parametrize("stage_id", ["10", "11", "12"])
+@pytest.mark.parametrize("stage_id", ["10", "11", "12", "14"])
 def test_a_few_steps_lower_the_loss_in_both_apis(small, stage_id):
     stage = registry.get(stage_id)
     hp = dataclasses.replace(stage.HParams(), steps=STEPS, log_every=STEPS)

@@ -20,6 +20,9 @@ PARAMS = {
     # beyond the tutorials: stage 9 with batch norm (4 weights a channel: 4 x (32 + 64 +
     # 1024) = 4,480 more), then changes that add no weight
     "10": 3279114, "11": 3279114, "12": 3279114, "13": 3279114,
+    # the conv stack: 7 convolutions (k*k*in*out + out weights, 4 per channel of batch
+    # norm) and the logits layer (128*10 + 10)
+    "14": 327242,
 }
 
 # The ladder table of text 002, transcribed: hidden widths, hidden activation, weight

@@ -1,5 +1,6 @@
 """Model families: each builds a Keras model and a TF1 graph from one hyperparameters
-object (``mlp``: the dense nets, ``cnn``: the experts' convolutional net).
+object (``mlp``: the dense nets, ``cnn``: the experts' convolutional net, ``conv_stack``:
+the stack of small convolutions of stage 14 on).
 
 Every family module has ``FAMILY`` (its name for ``mnist_keras.execution``), an
 ``HParams`` dataclass, ``build_model(hp, execution=None)`` and ``v1_logits(hp, x,
@@ -8,9 +9,9 @@ keep_prob)``. :func:`family` finds the module of a stage's hyperparameters.
 
 from __future__ import annotations
 
-from mnist_keras.nets import cnn, mlp
+from mnist_keras.nets import cnn, conv_stack, mlp
 
-FAMILIES = (mlp, cnn)
+FAMILIES = (mlp, cnn, conv_stack)
 
 
 def family(hp):

@@ -105,7 +105,7 @@ def build_model(hp: HParams, execution: settings.Execution | None = None
     return compiled.sequential(layers, "cnn", hp, execution)
 
 
-def _v1_batch_norm(name: str, h: tf.Tensor, training: tf.Tensor) -> tf.Tensor:
+def v1_batch_norm(name: str, h: tf.Tensor, training: tf.Tensor) -> tf.Tensor:
     """Batch normalization as raw ops; in training, the moving averages move in the graph."""
     v1, shape = translate.v1, [h.shape[-1]]
     gamma = v1.get_variable(f"{name}/gamma", shape, initializer=v1.ones_initializer())
@@ -127,7 +127,7 @@ def _v1_batch_norm(name: str, h: tf.Tensor, training: tf.Tensor) -> tf.Tensor:
     return tf.nn.batch_normalization(h, mean, var, beta, gamma, BN_EPSILON)
 
 
-def _v1_augment(hp: HParams, images: tf.Tensor, training: tf.Tensor) -> tf.Tensor:
+def v1_augment(hp: HParams, images: tf.Tensor, training: tf.Tensor) -> tf.Tensor:
     """One random turn, zoom and shift per training image: TF's projective transform."""
     if not (hp.rotation or hp.zoom or hp.shift):
         return images
@@ -171,9 +171,9 @@ def v1_logits(hp: HParams, x: tf.Tensor, keep_prob: tf.Tensor,
 
     def layer(h, name, b):  # affine, then batch norm where asked, then ReLU
         h = h + b
-        return tf.nn.relu(_v1_batch_norm(name, h, training) if hp.batch_norm else h)
+        return tf.nn.relu(v1_batch_norm(name, h, training) if hp.batch_norm else h)
 
-    h = _v1_augment(hp, tf.reshape(x, [-1, IMAGE_SIDE, IMAGE_SIDE, 1]), training)
+    h = v1_augment(hp, tf.reshape(x, [-1, IMAGE_SIDE, IMAGE_SIDE, 1]), training)
     channels, i = 1, 0
     for filters in hp.filters:
         for _ in range(hp.convs_per_block):
