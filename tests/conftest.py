@@ -21,6 +21,18 @@ import pytest
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 
+# The files that take longest (tens of seconds each on 2 cores), started first: xdist
+# hands out whole files in collection order, so a long file collected last would run
+# alone at the end while the other workers wait.
+LONGEST_FIRST = ["test_notebooks.py", "test_tune_cli.py", "test_execution.py",
+                 "test_repro.py", "test_beyond.py", "test_bad_inputs.py", "test_cli.py",
+                 "test_tune.py"]
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable otherwise
+
 
 def clean_env(**extra) -> dict:
     """The environment of a command a test runs: no MNIST_DATA_DIR, no user TF log level."""
