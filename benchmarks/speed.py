@@ -56,6 +56,7 @@ from mnist_keras.data import mnist as mnist_lib
 from mnist_keras.data import pipeline
 from mnist_keras.execution import settings, xla_flags
 from mnist_keras.report import tables
+from mnist_keras.report.flops import training_flops_per_image
 from mnist_keras.training import keras_train, schedule
 from mnist_keras.training.run_dir import RunDir
 
@@ -68,22 +69,6 @@ def matmul_gflops(n: int = 2048, repeats: int = 10) -> dict:
     """Median float32 GFLOP/s of an n x n matmul, with TF's kernels and with XLA."""
     return {name: tables.matmul_gflops(n, repeats, jit_compile=jit)
             for name, jit in (("tf", False), ("xla", True))}
-
-
-def training_flops_per_image(model: keras.Model) -> float:
-    """Training FLOPs (2 per multiply-add) of the Dense and Conv2D layers, per image.
-
-    Each layer's forward product, weight gradient and input gradient cost the same; the
-    first layer's input (the pixels) needs no gradient, so it has two products, not three.
-    """
-    products = []
-    for layer in model.layers:
-        if isinstance(layer, keras.layers.Dense):
-            products.append(int(np.prod(layer.kernel.shape)))
-        elif isinstance(layer, keras.layers.Conv2D):
-            height, width = layer.output.shape[1:3]
-            products.append(height * width * int(np.prod(layer.kernel.shape)))
-    return 2 * (3 * sum(products) - products[0])
 
 
 def execution_of(stage_id: str, **changes) -> settings.Execution:

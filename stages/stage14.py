@@ -56,7 +56,11 @@ def build_model(hp: HParams = HParams()) -> keras.Sequential:
 def search_space(hp: "kt.HyperParameters", base: HParams | None = None) -> HParams:
     """The dropout rate and the schedule's first rate (a search validates on the 5,000).
 
-    With a fresh ``kt.HyperParameters()`` it returns ``base`` (default ``HParams()``).
+    Args:
+      base: the hyperparameters searched around (default ``HParams()``; stage 15 passes
+        its own).
+
+    With a fresh ``kt.HyperParameters()`` it returns ``base``.
     """
     base = base or HParams()
     return dataclasses.replace(

@@ -23,8 +23,11 @@ def test_ladder_writes_the_report_and_resumes(tmp_path):
     for stage_id, row in zip(("0", "1"), rows.values()):
         cells = [c.strip() for c in row.strip("|").split("|")]
         # the text's number, as the stage's own module states it
-        assert cells[3] == str(registry.get(stage_id).TUTORIAL_ACCURACY)
+        assert cells[4] == str(registry.get(stage_id).TUTORIAL_ACCURACY)
         assert cells[2] == ("7,850" if stage_id == "0" else "269,322")
+        # training TFLOP: 500 images once, at 2 x (3 x products - the first layer's) FLOP
+        # each: 2 x 2 x 7,840 for stage 0, 2 x (3 x 268,800 - 200,704) for stage 1
+        assert cells[3] == ("1.57e-05" if stage_id == "0" else "0.000606")
     assert "meant to fail" in rows["1 (stage1)"]  # the failing stage is shown as such
     report = json.loads((tmp_path / "ladder.json").read_text())
     assert {(r["stage"], r["api"]) for r in report["runs"]} == {

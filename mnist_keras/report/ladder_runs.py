@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 
 import keras
@@ -9,9 +10,9 @@ import keras
 from mnist_keras import registry
 from mnist_keras.data import mnist
 from mnist_keras.nets.hparams import override
-from mnist_keras.report import tables
+from mnist_keras.report import flops, tables
 from mnist_keras.training import atomic, graph_train, keras_train
-from mnist_keras.training.run_dir import HISTORY_FILE, METRICS_FILE
+from mnist_keras.training.run_dir import HISTORY_FILE, HPARAMS_FILE, METRICS_FILE
 
 RUNS_DIR = "runs"  # under the output directory
 MACHINE_FILE = "machine.json"  # in a run directory: the CPU and its matmul rate at the start
@@ -21,6 +22,24 @@ def plan(stage_ids: list[str], apis: list[str], seeds: int) -> list[tuple[str, s
     """(stage id, api, seed) for every run, stage by stage; seeds start at the text's."""
     return [(stage_id, api, registry.get(stage_id).HParams().seed + k)
             for stage_id in stage_ids for api in apis for k in range(seeds)]
+
+
+@functools.cache
+def _flops_per_image(stage_id: str) -> float:
+    return flops.training_flops_per_image(registry.get(stage_id).build_model())
+
+
+def training_tflop(stage_id: str, run_dir: str, metrics: dict) -> float | None:
+    """A finished run's training compute, TFLOP: its stage's net, the images it trained
+    on (its steps' batches, or its epochs' passes over its training split)."""
+    recorded = atomic.read_json(os.path.join(run_dir, HPARAMS_FILE))
+    if recorded is None:
+        return None
+    if metrics["steps"]:
+        images = metrics["steps"] * recorded["hparams"]["batch_size"]
+    else:
+        images = metrics["epochs"] * metrics["train_images"]
+    return _flops_per_image(stage_id) * images / 1e12
 
 
 class Runner:
@@ -78,7 +97,7 @@ class Runner:
                 # over every process of the run; wall_time_s is its last process's
                 "train_seconds": sum(e.get("seconds", 0.0) for e in history),
                 "change": stage.CHANGE, "tutorial_accuracy": stage.TUTORIAL_ACCURACY,
-                "run_dir": run_dir,
+                "run_dir": run_dir, "training_tflop": training_tflop(stage_id, run_dir, metrics),
                 "machine": atomic.read_json(os.path.join(run_dir, MACHINE_FILE))}
 
     def _train(self, stage, stage_id: str, api: str, seed: int, run_dir: str) -> dict:

@@ -58,6 +58,8 @@ def summarize(runs: list[dict]) -> list[dict]:
         row["diverged"] = sum(bool(r["diverged"]) for r in row["runs"])
         rates = [r["machine"]["matmul_gflops"] for r in row["runs"] if r.get("machine")]
         row["matmul_gflops"] = statistics.median(rates) if rates else None
+        computes = [r["training_tflop"] for r in row["runs"] if r.get("training_tflop")]
+        row["training_tflop"] = statistics.median(computes) if computes else None
     return list(rows.values())
 
 
@@ -71,6 +73,11 @@ def _accuracy_cell(row: dict | None) -> str:
     if row["diverged"]:
         cell += f" (diverged {row['diverged']}/{len(row['runs'])})"
     return cell
+
+
+def _tflop(tflop: float | None) -> str:
+    """A run's training compute, to 3 significant digits."""
+    return "-" if tflop is None else f"{tflop:.3g}"
 
 
 def _tutorial(accuracy: float | None) -> str:
@@ -88,10 +95,10 @@ def _verdict(stage_id: str, rows: list[dict]) -> str:
 
 def markdown_table(summary: list[dict]) -> str:
     """The ladder table: one line per stage, a column per API."""
-    lines = ["| stage | what changed | params | tutorial's test acc. | Keras test acc. "
-             "(mean ± sd) | v1 test acc. (mean ± sd) | s/epoch Keras | s/epoch v1 | "
-             "total time | matmul GFLOP/s |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| stage | what changed | params | training TFLOP | tutorial's test acc. | "
+             "Keras test acc. (mean ± sd) | v1 test acc. (mean ± sd) | s/epoch Keras | "
+             "s/epoch v1 | total time | matmul GFLOP/s |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for stage_id in dict.fromkeys(row["stage"] for row in summary):
         by_api = {r["api"]: r for r in summary if r["stage"] == stage_id}
         first = next(iter(by_api.values()))
@@ -102,6 +109,7 @@ def markdown_table(summary: list[dict]) -> str:
         lines.append(
             f"| {stage_id} ({first['name']}) | {first['change']}"
             f"{_verdict(stage_id, list(by_api.values()))} | {first['params']:,} | "
+            f"{_tflop(first.get('training_tflop'))} | "
             f"{_tutorial(first['tutorial_accuracy'])} | {_accuracy_cell(by_api.get('keras'))} | "
             f"{_accuracy_cell(by_api.get('v1'))} | {speed.get('keras', '-')} | "
             f"{speed.get('v1', '-')} | {total / 60:.1f} min | "
