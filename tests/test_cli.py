@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 
-from conftest import REPO, STAGE5_FLAGS, clean_env
+from conftest import REPO, STAGE5_FLAGS, clean_env, run_forked
 
 # What TensorFlow's C++ runtime prints while it loads and first compiles, unless hidden.
 TF_START_UP = re.compile(r"absl::InitializeLog|cudart_stub|cuda_platform|cpu_feature_guard|"
@@ -80,6 +80,17 @@ def _interrupted_after(args, progress, committed: int, env=None):
 def _committed(progress) -> int:
     """The epochs a run has committed (renamed into place whole: never half written)."""
     return json.loads(progress.read_text())["periods_done"] if progress.exists() else 0
+
+
+def test_full_train_takes_all_images_and_validates_on_none(tmp_path):
+    # Stage 0 trains on TF1's 55,000 and validates on the other 5,000; with the flag, on
+    # all 60,000 (--nofull_train is how a 60,000-image rung is validated).
+    done = run_forked("mnist_keras", "--stage=0", "--full_train", "--epochs=1",
+                      "--train_examples=200", f"--model_dir={tmp_path}", "--verbose=0")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads((tmp_path / "hparams.json").read_text())["hparams"]["full_train"]
+    history = json.loads((tmp_path / "history.json").read_text())
+    assert history and not any("val_accuracy" in epoch for epoch in history)
 
 
 PAGE = 4096  # bytes: the smallest pipe Linux makes

@@ -7,7 +7,8 @@ The net of Chris Deotte's MNIST recipe ("How to choose CNN architecture MNIST"):
 and 1. Each convolution's output is batch-normalized before its ReLU, as in stages
 10-13. About 0.33M weights and 30 MFLOP forward per image, against the experts' net's
 3.3M and 28 MFLOP: no 3136x1024 dense layer. It is executed as the experts' CNN is
-(family ``cnn``: TF's oneDNN kernels; XLA's convolutions are slower on a CPU).
+(family ``cnn``: TF's oneDNN kernels and fused Adam, measured on that net and its
+batch-normalized rungs, where XLA was 1.45-1.7x slower; ``docs/speed.md``).
 """
 
 from __future__ import annotations

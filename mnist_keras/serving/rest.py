@@ -35,10 +35,6 @@ from mnist_keras.serving.model_store import ModelStore, NotFound
 from mnist_keras.serving.predict_request import BadRequest
 
 PAGE = "index.html"  # in the package's page/ folder
-# A body up to this size (a few images of JSON, bytes) is answered in the event loop: its
-# model call takes under a millisecond, less than the hop to a worker thread and back.
-# A larger one runs in a thread, so that the loop goes on accepting meanwhile.
-INLINE_BYTES = 64 * 1024
 
 
 def _error(message: str, status: int) -> JSONResponse:
@@ -80,10 +76,6 @@ async def _body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _answer(servable, body: bytes, max_batch: int) -> dict:
-    return predict_request.answer(servable, parse_json(body), max_batch)
-
-
 def _version(request: Request) -> int | None:
     version = request.path_params.get("version")
     return None if version is None else int(version)
@@ -108,10 +100,9 @@ class Handlers:
         if request.method != "POST":
             raise BadRequest("use POST for :predict (with 'instances' or 'inputs')")
         servable = self.store.get(request.path_params["name"], _version(request))
-        body = await _body(request, self.max_body_bytes)
-        if len(body) <= INLINE_BYTES:
-            return _json(predict_request.answer(servable, parse_json(body), self.max_batch))
-        return _json(await run_in_threadpool(_answer, servable, body, self.max_batch))
+        payload = parse_json(await _body(request, self.max_body_bytes))
+        return _json(await run_in_threadpool(predict_request.answer, servable, payload,
+                                             self.max_batch))
 
     async def models(self, request: Request):
         return JSONResponse({"models": self.store.names()})
