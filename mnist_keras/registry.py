@@ -10,12 +10,11 @@ import importlib
 import types
 
 # The ladder first (text 002; "9" is the experts' CNN of text 003), its rungs beyond the
-# tutorials (10-15), then the other texts' systems and the rungs' descriptive names.
+# tutorials (10-14), then the other texts' systems and the rungs' descriptive names.
 STAGES: dict[str, str] = {
     "0": "stage0", "1": "stage1", "2": "stage2", "3": "stage3", "4": "stage4",
     "5": "stage5", "6": "stage6", "7": "stage7", "8": "stage8", "9": "experts_cnn",
     "10": "stage10", "11": "stage11", "12": "stage12", "13": "stage13", "14": "stage14",
-    "15": "stage15",
     "sigmoid": "sigmoid",
     "softmax_hidden": "softmax_hidden",
     "keras_dropout": "keras_dropout",
@@ -27,7 +26,6 @@ STAGES: dict[str, str] = {
     "schedule": "stage12",
     "all_images": "stage13",
     "conv_stack": "stage14",
-    "long_schedule": "stage15",
 }
 
 

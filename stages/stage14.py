@@ -8,8 +8,9 @@ before its ReLU. Everything else is stage 13's: its augmentation, Adam from 1e-3
 a cosine to 0, batch 50, 20,000 steps, all 60,000 images.
 
 Run:   python -m mnist_keras --stage=14        (or --stage=conv_stack)
-Measured: see docs/beyond.md (validation on TF1's 5,000 from a run on the other
-55,000, ``--nofull_train``).
+Measured: validation 0.9972 after the last step (stage 12: 0.9952), test 0.9967,
+trained on TF1's 55,000 (``--nofull_train``, seed 1234); 20.6 min on 2 cores of an
+AMD EPYC, 1.63 times stage 9's time per image (docs/beyond.md).
 """
 
 import dataclasses
@@ -57,8 +58,7 @@ def search_space(hp: "kt.HyperParameters", base: HParams | None = None) -> HPara
     """The dropout rate and the schedule's first rate (a search validates on the 5,000).
 
     Args:
-      base: the hyperparameters searched around (default ``HParams()``; stage 15 passes
-        its own).
+      base: the hyperparameters searched around (default ``HParams()``).
 
     With a fresh ``kt.HyperParameters()`` it returns ``base``.
     """

@@ -82,18 +82,19 @@ def test_stage14_changes_the_net_and_trains_as_stage13():
                       (4, 4, 64), (1, 1, 128)]  # Deotte's net: VALID at stride 1, SAME at 2
 
 
-@pytest.mark.parametrize("stage_id", ["14", "15"])
-def test_a_rung_trains_within_twice_stage9s_flops(stage_id):
+def test_stage14_trains_within_twice_stage9s_flops():
     def run_flops(stage):
         return flops.training_flops(stage.build_model(), stage.HParams())
 
     stage9 = run_flops(registry.get("9"))
     assert stage9 == pytest.approx(82.05e12, rel=1e-3)  # 20,000 x 50 x 82.05 MFLOP
-    assert run_flops(registry.get(stage_id)) <= 2 * stage9
+    assert run_flops(stage14) == pytest.approx(90.59e12, rel=1e-3)  # 1.10x
+    assert run_flops(stage14) <= 2 * stage9
 
 
-# Stage 13's model and graph are stage 12's (it changes the data only); 15's are 14's.
-@pytest.mark.parametrize("stage_id", ["10", "11", "12", "14"])
+# Stage 12 trains with stage 10's batch norm and stage 11's augmentation, so its steps
+# fail on a defect in either; 13's model and graph are 12's (it changes the data only).
+@pytest.mark.parametrize("stage_id", ["12", "14"])
 def test_a_few_steps_lower_the_loss_in_both_apis(small, stage_id):
     stage = registry.get(stage_id)
     hp = dataclasses.replace(stage.HParams(), steps=STEPS, log_every=STEPS)
