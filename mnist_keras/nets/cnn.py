@@ -71,12 +71,15 @@ def augmentation(hp: HParams) -> list:
     return layers
 
 
-def _activated(layer, hp: HParams) -> list:
-    """``layer`` with its ReLU, a batch normalization between them where asked."""
-    if not hp.batch_norm:
-        return [layer]
+def batch_normalized(layer) -> list:
+    """``layer`` (no activation of its own), a batch normalization, then the ReLU."""
     return [layer, keras.layers.BatchNormalization(momentum=BN_MOMENTUM, epsilon=BN_EPSILON),
             keras.layers.Activation("relu")]
+
+
+def _activated(layer, hp: HParams) -> list:
+    """``layer`` with its ReLU, a batch normalization between them where asked."""
+    return batch_normalized(layer) if hp.batch_norm else [layer]
 
 
 def build_model(hp: HParams, execution: settings.Execution | None = None
@@ -149,6 +152,11 @@ def v1_augment(hp: HParams, images: tf.Tensor, training: tf.Tensor) -> tf.Tensor
     return tf.cond(training, transformed, lambda: images)
 
 
+def v1_variable(name: str, shape: list, spec: str) -> tf.Variable:
+    """A graph variable initialised by an initialiser spec (``nets.translate``)."""
+    return translate.v1.get_variable(name, shape, initializer=translate.v1_initializer(spec))
+
+
 def v1_needs_training_flag(hp: HParams) -> bool:
     """Whether the graph behaves otherwise in training (batch norm, augmentation).
 
@@ -165,10 +173,6 @@ def v1_logits(hp: HParams, x: tf.Tensor, keep_prob: tf.Tensor,
     Variables are created in the Keras model's weight order (kernel, bias, then a batch
     normalization's gamma, beta, moving mean, moving variance), for ``set_weights``.
     """
-    def variable(name, shape, spec):
-        return translate.v1.get_variable(name, shape,
-                                         initializer=translate.v1_initializer(spec))
-
     def layer(h, name, b):  # affine, then batch norm where asked, then ReLU
         h = h + b
         return tf.nn.relu(v1_batch_norm(name, h, training) if hp.batch_norm else h)
@@ -178,18 +182,18 @@ def v1_logits(hp: HParams, x: tf.Tensor, keep_prob: tf.Tensor,
     for filters in hp.filters:
         for _ in range(hp.convs_per_block):
             i += 1
-            w = variable(f"W_conv{i}", [hp.kernel_size, hp.kernel_size, channels, filters],
+            w = v1_variable(f"W_conv{i}", [hp.kernel_size, hp.kernel_size, channels, filters],
                          hp.kernel_init)
-            b = variable(f"b_conv{i}", [filters], hp.bias_init)
+            b = v1_variable(f"b_conv{i}", [filters], hp.bias_init)
             h = layer(tf.nn.conv2d(h, w, strides=[1, 1, 1, 1], padding="SAME"),
                       f"bn_conv{i}", b)
             channels = filters
         h = tf.nn.max_pool2d(h, ksize=2, strides=2, padding="SAME")
     flat = h.shape[1] * h.shape[2] * h.shape[3]
     h = tf.reshape(h, [-1, flat])
-    w = variable("W_fc1", [flat, hp.dense], hp.kernel_init)
-    h = layer(tf.matmul(h, w), "bn_fc1", variable("b_fc1", [hp.dense], hp.bias_init))
+    w = v1_variable("W_fc1", [flat, hp.dense], hp.kernel_init)
+    h = layer(tf.matmul(h, w), "bn_fc1", v1_variable("b_fc1", [hp.dense], hp.bias_init))
     h = tf.nn.dropout(h, rate=1.0 - keep_prob)
-    w = variable("W_fc2", [hp.dense, NUM_CLASSES], hp.kernel_init)
-    return tf.matmul(h, w) + variable("b_fc2", [NUM_CLASSES], hp.bias_init)
+    w = v1_variable("W_fc2", [hp.dense, NUM_CLASSES], hp.kernel_init)
+    return tf.matmul(h, w) + v1_variable("b_fc2", [NUM_CLASSES], hp.bias_init)
 

@@ -92,11 +92,8 @@ def build_model(hp: HParams, execution: settings.Execution | None = None
             layers.append(build.dropout(hp.dropout, execution))
             continue
         filters, kernel, stride = conv_spec(spec)
-        layers += [keras.layers.Conv2D(filters, kernel, strides=stride,
-                                       padding=_padding(stride), **inits),
-                   keras.layers.BatchNormalization(momentum=cnn.BN_MOMENTUM,
-                                                   epsilon=cnn.BN_EPSILON),
-                   keras.layers.Activation("relu")]
+        layers += cnn.batch_normalized(keras.layers.Conv2D(
+            filters, kernel, strides=stride, padding=_padding(stride), **inits))
     layers += [keras.layers.Flatten(), keras.layers.Dense(NUM_CLASSES, name="logits", **inits)]
     return compiled.sequential(layers, "conv_stack", hp, execution)
 
@@ -113,10 +110,6 @@ def v1_logits(hp: HParams, x: tf.Tensor, keep_prob: tf.Tensor,
     Variables are created in the Keras model's weight order (kernel, bias, then the
     batch normalization's gamma, beta, moving mean, moving variance), for ``set_weights``.
     """
-    def variable(name, shape, spec):
-        return translate.v1.get_variable(name, shape,
-                                         initializer=translate.v1_initializer(spec))
-
     h = cnn.v1_augment(hp, tf.reshape(x, [-1, IMAGE_SIDE, IMAGE_SIDE, 1]), training)
     channels, i = 1, 0
     for spec in hp.layers:
@@ -125,13 +118,13 @@ def v1_logits(hp: HParams, x: tf.Tensor, keep_prob: tf.Tensor,
             continue
         filters, kernel, stride = conv_spec(spec)
         i += 1
-        w = variable(f"W_conv{i}", [kernel, kernel, channels, filters], hp.kernel_init)
-        b = variable(f"b_conv{i}", [filters], hp.bias_init)
+        w = cnn.v1_variable(f"W_conv{i}", [kernel, kernel, channels, filters], hp.kernel_init)
+        b = cnn.v1_variable(f"b_conv{i}", [filters], hp.bias_init)
         h = tf.nn.conv2d(h, w, strides=[1, stride, stride, 1],
                          padding=_padding(stride).upper()) + b
         h = tf.nn.relu(cnn.v1_batch_norm(f"bn_conv{i}", h, training))
         channels = filters
     flat = h.shape[1] * h.shape[2] * h.shape[3]
     h = tf.reshape(h, [-1, flat])
-    w = variable("W_logits", [flat, NUM_CLASSES], hp.kernel_init)
-    return tf.matmul(h, w) + variable("b_logits", [NUM_CLASSES], hp.bias_init)
+    w = cnn.v1_variable("W_logits", [flat, NUM_CLASSES], hp.kernel_init)
+    return tf.matmul(h, w) + cnn.v1_variable("b_logits", [NUM_CLASSES], hp.bias_init)
