@@ -23,49 +23,40 @@ HP = dataclasses.replace(stage8.HParams(), hidden=(64, 32))  # Adam, dropout
 MLP = settings.for_family("mlp")  # XLA, 50 steps in one XLA loop, ThreeFry
 
 
-def _trained(model, split, batches, steps_per_execution):
-    model.steps_per_execution = steps_per_execution
+def _trained(model, split):
+    model.steps_per_execution = 10
+    batches = -(-len(split) // HP.batch_size)
     dataset = pipeline.make_dataset(split, HP.batch_size, seed=7, num_batches=batches)
     history = model.fit(dataset, epochs=1, steps_per_epoch=batches, verbose=0,
                         shuffle=False)
     return history.history, model.get_weights(), int(model.optimizer.iterations.numpy())
 
 
-@pytest.mark.parametrize("images, steps_per_execution", [
-    # 24 batches: two whole executions (the XLA loop), then one of 4, taken one by one,
-    # whose last batch has 50 images
-    (2350, 10),
-    (2050, 7),    # the 21st batch has 50 images: its whole execution is taken one by one
-])
-def test_same_numbers_as_keras_sequential(mnist_data, images, steps_per_execution):
-    split = mnist_data.train.take(images)
-    batches = -(-images // HP.batch_size)
+def test_same_numbers_as_keras_sequential(mnist_data):
     keras.utils.set_random_seed(5)
     ours = mlp.build_model(HP, MLP)
-    assert type(ours) is xla_loop.XlaLoopSequential and ours._in_xla()
-    got = _trained(ours, split, batches, steps_per_execution)
     keras.utils.set_random_seed(5)
     layers = mlp.build_model(HP, MLP).layers  # the same initial weights and dropout seeds
     stock = compiled.compile_model(keras.Sequential(layers), HP, MLP)
-    want = _trained(stock, split, batches, steps_per_execution)
-    assert got[2] == want[2] == batches  # every batch trained once
-    assert got[0] == want[0]  # loss and accuracy, exactly
-    for a, b in zip(got[1], want[1]):
-        np.testing.assert_array_equal(a, b)
-
-
-def test_whole_executions_take_the_xla_loop(mnist_data, monkeypatch):
-    split = mnist_data.train.take(2000)
-
-    def weights(blank):
-        if blank:  # the XLA loop's batches lose their images: only that path changes
-            stacked = xla_loop._stacked
-            monkeypatch.setattr(xla_loop, "_stacked", lambda o: (0 * stacked(o)[0],
-                                                                 stacked(o)[1]))
-        keras.utils.set_random_seed(5)
-        return _trained(mlp.build_model(HP, MLP), split, 20, 10)[1]
-
-    assert not np.array_equal(weights(False)[0], weights(True)[0])
+    assert type(ours) is xla_loop.XlaLoopSequential and ours._in_xla()
+    iterations = 0
+    # Two fits of each model, 10 batches an execution (compiled once for both).
+    for images, in_xla in [
+            # 24 batches: two whole executions in the XLA loop, then one of 4 taken one
+            # by one, whose last batch has 50 images
+            (2350, 2),
+            # 20 batches: the second execution holds the 50-image batch, so it is taken
+            # one by one though whole
+            (1950, 1)]:
+        split = mnist_data.train.take(images)
+        before = ours.xla_loop_executions
+        got, want = (_trained(model, split) for model in (ours, stock))
+        iterations += -(-images // HP.batch_size)
+        assert got[2] == want[2] == iterations  # every batch trained once
+        assert ours.xla_loop_executions - before == in_xla  # and the XLA loop ran
+        assert got[0] == want[0]  # loss and accuracy, exactly
+        for a, b in zip(got[1], want[1]):
+            np.testing.assert_array_equal(a, b)
 
 
 def test_keras_own_loop_without_xla():

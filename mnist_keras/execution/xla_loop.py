@@ -22,7 +22,13 @@ class XlaLoopSequential(keras.Sequential):
     (``tests/test_execution.py``); faster where XLA compiles the step
     (``benchmarks/speed.py --levers``). Anything else, ``train_on_batch`` included (it
     passes a Python iterator, not a ``tf.data`` one), trains as Keras does.
+
+    Attributes:
+      xla_loop_executions: executions run in the XLA loop so far (the rest went one by
+        one): how a test or a benchmark knows which path trained.
     """
+
+    xla_loop_executions = 0
 
     def _in_xla(self) -> bool:
         return (self.jit_compile and self.steps_per_execution > 1 and not self.run_eagerly
@@ -36,9 +42,12 @@ class XlaLoopSequential(keras.Sequential):
         if not self._in_xla():
             return self.train_function
         keras_function, steps = self.train_function, self.steps_per_execution
-        one_step = tf.function(self.train_step, jit_compile=True, reduce_retracing=True)
+        # autograph=False, as Keras' own step functions: nothing here is Python control
+        # flow on tensors, and converting train_step took ~0.8 s of CPU per model.
+        one_step = tf.function(self.train_step, jit_compile=True, reduce_retracing=True,
+                               autograph=False)
 
-        @tf.function(jit_compile=True)
+        @tf.function(jit_compile=True, autograph=False)
         def all_steps(batches):  # every leaf stacked: [steps, batch, ...]
             def body(i):  # the step's effects on weights and metrics are the loop's work
                 self.train_step(keras.tree.map_structure(lambda t: t[i], batches))
@@ -47,7 +56,7 @@ class XlaLoopSequential(keras.Sequential):
             tf.while_loop(lambda i: i < steps, body, [tf.constant(0)])
             return self.get_metrics_result()
 
-        @tf.function
+        @tf.function(autograph=False)
         def fetch(iterator):  # a small graph: tracing the steps into it took seconds
             optionals = [iterator.get_next_as_optional() for _ in range(steps)]
             whole = tf.cond(optionals[-1].has_value(), lambda: _equal_sizes(optionals),
@@ -61,6 +70,7 @@ class XlaLoopSequential(keras.Sequential):
                 return keras_function(iterator)
             whole, stacked, optionals = fetch(iterator)
             if whole:
+                self.xla_loop_executions += 1
                 return all_steps(stacked)
             present = [o for o in optionals if o.has_value()]  # the data has run out
             if not present:  # as Keras' own loop signals it
