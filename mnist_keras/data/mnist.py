@@ -109,7 +109,9 @@ def _raw(source: Source) -> tuple[dict[str, np.ndarray], dict[str, str]]:
 
 
 def _to_split(images: np.ndarray, labels: np.ndarray) -> Split:
-    return Split(images.astype(np.float32) / 255.0, labels.astype(np.int32))
+    scaled = images.astype(np.float32)
+    scaled /= 255.0  # in place: one new float32 array, not two (55,000 images: 172 MB)
+    return Split(scaled, labels.astype(np.int32))
 
 
 def load(source: Source | None = None, *, full_train: bool = False,
@@ -133,9 +135,8 @@ def load(source: Source | None = None, *, full_train: bool = False,
         raise DataError(f"{len(y)} training images, need more than the {validation_size} "
                         "held out for validation")
     cut = 0 if full_train else validation_size
-    train = _to_split(x[cut:], y[cut:])
-    if train_examples is not None:
-        train = train.take(train_examples)
+    end = None if train_examples is None else cut + train_examples
+    train = _to_split(x[cut:end], y[cut:end])  # only the images kept are converted
     validation = None if full_train else _to_split(x[:cut], y[:cut])
     return Mnist(train, validation, _to_split(raw["test_images"], raw["test_labels"]),
                  source=source.label, sha256=sha256)
