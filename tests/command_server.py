@@ -23,6 +23,7 @@ An answer is {"status", "stdout", "stderr"}; the jobs of one line run side by si
 """
 
 import contextlib
+import gc
 import importlib
 import io
 import json
@@ -130,6 +131,9 @@ def main() -> None:
     import keras  # noqa: F401 - and with it TensorFlow, for every child
     import tensorflow  # noqa: F401
 
+    # The imports' million objects out of the collector's reach: a child's collections
+    # then neither scan them nor write to (and so copy) the pages they share with us.
+    gc.freeze()
     protocol = sys.stdout
     print("ready", file=protocol, flush=True)
     for line in sys.stdin:

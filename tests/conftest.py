@@ -8,6 +8,7 @@ runs gets an environment without ``MNIST_DATA_DIR``.
 
 import atexit
 import fcntl
+import gc
 import json
 import os
 import pathlib
@@ -27,6 +28,12 @@ REPO = pathlib.Path(__file__).resolve().parents[1]
 LONGEST_FIRST = ["test_notebooks.py", "test_tune_cli.py", "test_execution.py",
                  "test_repro.py", "test_beyond.py", "test_bad_inputs.py", "test_cli.py",
                  "test_tune.py"]
+
+
+def pytest_collection_finish(session):
+    """What collection imported (TensorFlow, Keras: a million objects) is kept out of the
+    garbage collector's full passes, which keras-tuner runs twice a trial."""
+    gc.freeze()
 
 
 def pytest_collection_modifyitems(items):
