@@ -8,6 +8,8 @@ import signal
 import subprocess
 import sys
 
+import pytest
+
 from conftest import REPO, STAGE5_FLAGS, clean_env, run_forked
 
 # What TensorFlow's C++ runtime prints while it loads and first compiles, unless hidden.
@@ -97,7 +99,20 @@ PAGE = 4096  # bytes: the smallest pipe Linux makes
 EPOCHS = 1000  # each prints its line, 35 bytes: far more than a page in all
 
 
-def test_ctrl_c_says_how_to_resume_and_the_same_command_does(tmp_path):
+@pytest.fixture
+def sigint_handled():
+    """Ctrl-C handled in this process while a test runs its commands, as in a terminal's.
+
+    A process started with SIGINT ignored (``cmd &`` in a shell without job control)
+    passes that on through exec, and a Python that starts so ignores Ctrl-C for good;
+    a handler instead is reset to the default in the child, where Python installs its own.
+    """
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_ctrl_c_says_how_to_resume_and_the_same_command_does(tmp_path, sigint_handled):
     args = ["--stage=0", f"--epochs={EPOCHS}", "--train_examples=1000",
             f"--model_dir={tmp_path}", "--verbose=0"]
     progress = tmp_path / "progress.json"
