@@ -82,10 +82,11 @@ def set_weights(sess: v1.Session, g: Graph, weights: list[np.ndarray]) -> None:
     """Loads Keras-ordered ``weights`` into the graph's variables, checking shapes."""
     if len(weights) != len(g.variables):
         raise ValueError(f"{len(weights)} arrays for {len(g.variables)} variables")
-    for (value, assign), var, w in zip(g.assigns, g.variables, weights):
+    for var, w in zip(g.variables, weights):
         if tuple(var.shape) != tuple(np.shape(w)):
             raise ValueError(f"{var.op.name}: shape {tuple(var.shape)}, got {np.shape(w)}")
-        sess.run(assign, {value: w})
+    sess.run([assign for _, assign in g.assigns],  # one run for all: not one a variable
+             {value: w for (value, _), w in zip(g.assigns, weights)})
 
 
 def get_weights(sess: v1.Session, g: Graph) -> list[np.ndarray]:
