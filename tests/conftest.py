@@ -22,12 +22,13 @@ import pytest
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 
-# The files that take longest (tens of seconds each on 2 cores), started first: xdist
-# hands out whole files in collection order, so a long file collected last would run
-# alone at the end while the other workers wait.
-LONGEST_FIRST = ["test_notebooks.py", "test_tune_cli.py", "test_execution.py",
-                 "test_repro.py", "test_beyond.py", "test_bad_inputs.py", "test_cli.py",
-                 "test_tune.py"]
+# The files that take longest (tens of seconds of CPU each on 2 cores), started first:
+# xdist hands out whole files in collection order (pyproject's --no-loadscope-reorder;
+# by default it would start the files with the most tests first), so a long file
+# collected last would run alone at the end while the other workers wait.
+LONGEST_FIRST = ["test_notebooks.py", "test_tune_cli.py", "test_repro.py",
+                 "test_execution.py", "test_cli.py", "test_beyond.py", "test_v1.py",
+                 "test_tune.py", "test_bad_inputs.py", "test_train.py"]
 
 
 def pytest_collection_finish(session):
