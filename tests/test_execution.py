@@ -41,17 +41,17 @@ def test_same_numbers_as_keras_sequential(mnist_data):
     assert type(ours) is xla_loop.XlaLoopSequential and ours._in_xla()
     iterations = 0
     # Two fits of each model, 10 batches an execution (compiled once for both).
-    for images, in_xla in [
-            # 24 batches: two whole executions in the XLA loop, then one of 4 taken one
-            # by one, whose last batch has 50 images
-            (2350, 2),
-            # 20 batches: the second execution holds the 50-image batch, so it is taken
-            # one by one though whole
-            (1950, 1)]:
+    for images, batches, in_xla in [
+            # two whole executions in the XLA loop, then one of 4 taken one by one,
+            # whose last batch has 50 images
+            (2350, 24, 2),
+            # the second execution holds the 50-image batch, so it is taken one by one
+            # though whole
+            (1950, 20, 1)]:
         split = mnist_data.train.take(images)
         before = ours.xla_loop_executions
-        got, want = (_trained(model, split) for model in (ours, stock))
-        iterations += -(-images // HP.batch_size)
+        got, want = _trained(ours, split), _trained(stock, split)
+        iterations += batches
         assert got[2] == want[2] == iterations  # every batch trained once
         assert ours.xla_loop_executions - before == in_xla  # and the XLA loop ran
         assert got[0] == want[0]  # loss and accuracy, exactly
