@@ -8,8 +8,14 @@ done, with its own directory, environment and standard streams, and exits with t
 command's status. Tests whose subject is the process itself (TensorFlow's start-up
 lines, Ctrl-C, concurrent workers, servers) start real processes instead.
 
-Protocol: a JSON list of jobs per line on stdin, a JSON list of answers per line on
-stdout, in order. A job is {"cwd", "env"} and one of:
+One server serves the whole test run: ``python command_server.py SOCKET LOCK`` listens
+on the Unix socket SOCKET, and every pytest-xdist worker connects to it (the first to
+ask starts it, under the lock file LOCK). It ends when its last client has gone.
+
+Protocol, per connection: a JSON list of jobs per line; for each line, a JSON list of
+the children's process ids (each leads its own process group, so that a client can kill
+a command that overruns), then a JSON list of answers, in order. A job is {"cwd", "env"}
+and one of:
 
 - {"module", "args"}: ``python -m <module> <args>``;
 - {"code", "args"}: ``python -c <code> <args>``;
@@ -23,12 +29,16 @@ An answer is {"status", "stdout", "stderr"}; the jobs of one line run side by si
 """
 
 import contextlib
+import fcntl
 import gc
 import importlib
 import io
 import json
 import os
 import runpy
+import selectors
+import signal
+import socket
 import sys
 import tempfile
 import traceback
@@ -91,9 +101,12 @@ def _run(job: dict) -> int:
     return 0
 
 
-def _child(job: dict, out: int, err: int) -> None:
+def _child(job: dict, out: int, err: int, inherited: list[int]) -> None:
     status = 1
     try:
+        os.setpgid(0, 0)
+        for fd in inherited:  # the server's sockets and process descriptors
+            os.close(fd)
         os.chdir(job["cwd"])
         os.environ.clear()
         os.environ.update(job["env"])
@@ -108,12 +121,80 @@ def _child(job: dict, out: int, err: int) -> None:
         os._exit(status)  # nothing of the server's (atexit, buffers) runs twice
 
 
-def _start(job: dict):
-    out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
-    pid = os.fork()
-    if pid == 0:
-        _child(job, out.fileno(), err.fileno())
-    return pid, out, err
+class _Server:
+    """The server's one thread: it forks (a fork from one thread of several could copy a
+    held lock), reads requests and reaps children as a selector reports them."""
+
+    def __init__(self, listener: socket.socket, lock_path: str):
+        self.listener, self.lock_path = listener, lock_path
+        self.selector = selectors.DefaultSelector()
+        self.selector.register(listener, selectors.EVENT_READ, self._accept)
+        self.clients = {}  # connection: bytes received and not yet a whole line
+        self.children = {}  # pid: (pidfd, out, err, the request, its index)
+
+    def serve(self) -> None:
+        while True:
+            for key, _ in self.selector.select(timeout=None if self.clients else 0.5):
+                key.data(key.fileobj)
+            if not self.clients and not self.children and self._may_end():
+                return
+
+    def _accept(self, listener) -> None:
+        connection, _ = listener.accept()
+        self.clients[connection] = b""
+        self.selector.register(connection, selectors.EVENT_READ, self._read)
+
+    def _read(self, connection) -> None:
+        data = connection.recv(1 << 16)
+        if not data:  # the client has gone: so have its commands
+            self.selector.unregister(connection)
+            del self.clients[connection]
+            for pid, child in list(self.children.items()):
+                if child[3]["connection"] is connection:
+                    os.killpg(pid, signal.SIGKILL)
+            connection.close()
+            return
+        self.clients[connection] += data
+        while b"\n" in self.clients[connection]:
+            line, self.clients[connection] = self.clients[connection].split(b"\n", 1)
+            self._start(connection, json.loads(line))
+
+    def _start(self, connection, jobs: list[dict]) -> None:
+        request = {"connection": connection, "answers": [None] * len(jobs)}
+        inherited = [self.selector.fileno(), self.listener.fileno(),
+                     *(c.fileno() for c in self.clients),
+                     *(child[0] for child in self.children.values())]
+        pids = []
+        for index, job in enumerate(jobs):
+            out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+            pid = os.fork()
+            if pid == 0:
+                _child(job, out.fileno(), err.fileno(), inherited)
+            with contextlib.suppress(OSError):  # as the child does: whichever runs first
+                os.setpgid(pid, pid)
+            pidfd = os.pidfd_open(pid)
+            self.children[pid] = (pidfd, out, err, request, index)
+            self.selector.register(pidfd, selectors.EVENT_READ, lambda _, pid=pid: self._reap(pid))
+            pids.append(pid)
+        connection.sendall((json.dumps(pids) + "\n").encode())
+
+    def _reap(self, pid: int) -> None:
+        pidfd, out, err, request, index = self.children.pop(pid)
+        self.selector.unregister(pidfd)
+        os.close(pidfd)
+        request["answers"][index] = _answer(pid, out, err)
+        if all(request["answers"]) and request["connection"] in self.clients:
+            request["connection"].sendall((json.dumps(request["answers"]) + "\n").encode())
+
+    def _may_end(self) -> bool:
+        """True when no client connects: checked under the clients' lock, so that one
+        that has just connected is served and a later one starts a server of its own."""
+        with open(self.lock_path, "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if self.selector.select(timeout=0):
+                return False
+            os.unlink(self.listener.getsockname())
+            return True
 
 
 def _answer(pid: int, out, err) -> dict:
@@ -127,20 +208,19 @@ def _answer(pid: int, out, err) -> dict:
     return {"status": status, "stdout": texts[0], "stderr": texts[1]}
 
 
-def main() -> None:
+def main(socket_path: str, lock_path: str) -> None:
     import keras  # noqa: F401 - and with it TensorFlow, for every child
     import tensorflow  # noqa: F401
 
     # The imports' million objects out of the collector's reach: a child's collections
     # then neither scan them nor write to (and so copy) the pages they share with us.
     gc.freeze()
-    protocol = sys.stdout
-    print("ready", file=protocol, flush=True)
-    for line in sys.stdin:
-        started = [_start(job) for job in json.loads(line)]
-        print(json.dumps([_answer(*child) for child in started]), file=protocol,
-              flush=True)
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(socket_path)
+    listener.listen()
+    print("ready", flush=True)
+    _Server(listener, lock_path).serve()
 
 
 if __name__ == "__main__":
-    main()
+    main(*sys.argv[1:])

@@ -7,6 +7,7 @@ runs gets an environment without ``MNIST_DATA_DIR``.
 """
 
 import atexit
+import contextlib
 import fcntl
 import gc
 import json
@@ -15,6 +16,7 @@ import pathlib
 import select
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 
@@ -97,33 +99,61 @@ def run_cli(*args, env=None, timeout=300, cwd=REPO, log=False
 
 
 class _CommandServer:
-    """This test process's ``tests/command_server.py``, started when first asked."""
+    """This test run's ``tests/command_server.py``, shared by its pytest-xdist workers:
+    the first worker that asks starts it, the others connect to it."""
 
-    process: subprocess.Popen | None = None
+    directory: pathlib.Path | None = None  # the run's shared temporary directory
+    connection: socket.socket | None = None
+    received = b""
+
+    @classmethod
+    def _connect(cls) -> None:
+        path = cls.directory / "commands.sock"
+        with open(f"{path}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # held until connected: the server ends under it
+            cls.connection = socket.socket(socket.AF_UNIX)
+            try:
+                cls.connection.connect(str(path))
+            except (FileNotFoundError, ConnectionRefusedError):  # none, or a killed one's
+                path.unlink(missing_ok=True)
+                server = subprocess.Popen(
+                    [sys.executable, str(pathlib.Path(__file__).with_name("command_server.py")),
+                     str(path), f"{path}.lock"],
+                    cwd=REPO, env=clean_env(TF_CPP_MIN_LOG_LEVEL="3"), text=True,
+                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                    start_new_session=True)  # no terminal's Ctrl-C reaches it
+                ready = server.stdout.readline()
+                server.stdout.close()
+                assert ready == "ready\n", "the command server died"
+                cls.connection.connect(str(path))
+        atexit.register(cls.connection.close)  # the server ends with its last client
+
+    @classmethod
+    def _line(cls, timeout: float | None = None):
+        """The server's next line, as JSON; None if none came within ``timeout`` s."""
+        while b"\n" not in cls.received:
+            if not select.select([cls.connection], [], [], timeout)[0]:
+                return None
+            data = cls.connection.recv(1 << 20)
+            assert data, "the command server died"
+            cls.received += data
+        line, cls.received = cls.received.split(b"\n", 1)
+        return json.loads(line)
 
     @classmethod
     def run(cls, jobs: list[dict], timeout: float) -> list[dict]:
-        if cls.process is None or cls.process.poll() is not None:
-            cls.process = subprocess.Popen(
-                [sys.executable, str(pathlib.Path(__file__).with_name("command_server.py"))],
-                cwd=REPO, env=clean_env(TF_CPP_MIN_LOG_LEVEL="3"), text=True,
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                start_new_session=True)  # its children in its group: killed with it
-            atexit.register(cls.kill)
-            assert cls.process.stdout.readline() == "ready\n", "the command server died"
-        cls.process.stdin.write(json.dumps(jobs) + "\n")
-        cls.process.stdin.flush()
-        ready, _, _ = select.select([cls.process.stdout], [], [], timeout)
-        if not ready:
-            cls.kill()
+        if cls.connection is None:
+            cls._connect()
+        cls.connection.sendall((json.dumps(jobs) + "\n").encode())
+        pids = cls._line()
+        answers = cls._line(timeout)
+        if answers is None:
+            for pid in pids:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(pid, signal.SIGKILL)
+            cls._line()  # their answers: killed
             raise AssertionError(f"no answer within {timeout} s: {jobs}")
-        return json.loads(cls.process.stdout.readline())
-
-    @classmethod
-    def kill(cls) -> None:
-        if cls.process is not None and cls.process.poll() is None:
-            os.killpg(cls.process.pid, signal.SIGKILL)
-            cls.process.wait()
+        return answers
 
 
 def run_forked(*args, env=None, timeout=300, cwd=REPO, log=False
@@ -182,6 +212,11 @@ def shared_dir(tmp_path_factory) -> pathlib.Path:
 # repository: 1 epoch on the 55,000 images (a model that reads drawn digits), exported
 # with TFLite, absl's log in its own directory.
 STAGE5_FLAGS = ["--stage=5", "--epochs=1", "--export", "--tflite", "--verbose=1"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _command_server_directory(tmp_path_factory):
+    _CommandServer.directory = shared_dir(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
