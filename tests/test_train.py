@@ -1,6 +1,8 @@
 """Training a stage in Keras: the loss goes down, the run is written, lines are printed."""
 
+import contextlib
 import dataclasses
+import io
 import json
 import os
 
@@ -62,38 +64,46 @@ def test_epochs_train_exactly_their_batches(mnist_data, small, tmp_path, train_i
     assert int(model.optimizer.iterations.numpy()) == 2 * -(-train_images // 100)
 
 
-def test_run_prints_the_tutorial_lines_and_writes_the_run(small, tmp_path, capsys):
+@pytest.fixture(scope="module")
+def trained(small, tmp_path_factory):
+    """(run directory, hparams, returned metrics, printed lines) of one stage-5 run of
+    two epochs, as the trainer runs it."""
+    path = tmp_path_factory.mktemp("run")
     hp = dataclasses.replace(stage5.HParams(), epochs=2)
-    metrics = keras_train.train(stage5, "5", hp, small, str(tmp_path), verbose=0)
-    out = capsys.readouterr().out.splitlines()
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        metrics = keras_train.train(stage5, "5", hp, small, str(path), verbose=0)
+    return path, hp, metrics, printed.getvalue().splitlines()
+
+
+def test_run_prints_the_tutorial_lines_and_writes_the_run(trained):
+    run, hp, metrics, out = trained
     assert [line[:19] for line in out[:2]] == ["Epoch: 0001 cost = ", "Epoch: 0002 cost = "]
     assert out[2] == "Learning Finished!"
     assert out[3].startswith("Accuracy(train): ") and out[4].startswith("Accuracy(test): ")
     assert out[5].startswith("Label:  [") and out[6].startswith("Prediction:  [")
-    assert sorted(os.listdir(tmp_path)) == [
+    assert sorted(os.listdir(run)) == [
         ".lock", "history.json", "hparams.json", "metrics.json", "model.keras"]  # no progress left
-    for name in os.listdir(tmp_path):
-        assert os.stat(tmp_path / name).st_mode & 0o777 == 0o644, name
-    saved = json.loads((tmp_path / "hparams.json").read_text())
+    for name in os.listdir(run):
+        assert os.stat(run / name).st_mode & 0o777 == 0o644, name
+    saved = json.loads((run / "hparams.json").read_text())
     assert saved["hparams"] == json.loads(json.dumps(dataclasses.asdict(hp)))
     # apart from the tutorial's numbers, the execution the trainer opted into
     assert saved["execution"] == {**dataclasses.asdict(settings.for_family("mlp")),
                                   "strategy": "default"}
-    history = json.loads((tmp_path / "history.json").read_text())
+    history = json.loads((run / "history.json").read_text())
     assert [e["epoch"] for e in history] == [1, 2]
     assert {"loss", "accuracy", "val_loss", "val_accuracy", "seconds"} <= set(history[0])
     assert float(out[1].split("= ")[1]) == pytest.approx(history[1]["loss"], abs=1e-9)
     for key in ("test_accuracy", "test_loss", "wall_time_s", "seconds_per_epoch"):
         assert metrics[key] > 0
     assert metrics["test_accuracy"] > 0.8
-    assert json.loads((tmp_path / "metrics.json").read_text()) == json.loads(
+    assert json.loads((run / "metrics.json").read_text()) == json.loads(
         json.dumps(metrics))
 
 
-def test_saved_model_predicts_what_the_run_measured(small, tmp_path):
-    hp = dataclasses.replace(stage5.HParams(), epochs=1)
-    metrics = keras_train.train(stage5, "5", hp, small, str(tmp_path), verbose=0)
-    model = keras.models.load_model(tmp_path / "model.keras")
+def test_saved_model_predicts_what_the_run_measured(small, trained):
+    run, _, metrics, _ = trained
+    model = keras.models.load_model(run / "model.keras")
     accuracy = np.mean(np.argmax(model.predict(small.test.images, verbose=0), 1)
                        == small.test.labels)
     assert accuracy == pytest.approx(metrics["test_accuracy"], abs=1e-9)
