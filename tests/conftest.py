@@ -6,23 +6,18 @@ Nothing here downloads or reads outside the repository: the data is the package'
 runs gets an environment without ``MNIST_DATA_DIR``.
 """
 
-import atexit
-import contextlib
 import fcntl
 import gc
 import json
 import os
 import pathlib
-import select
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 
 import pytest
 
-REPO = pathlib.Path(__file__).resolve().parents[1]
+from command_client import REPO, CommandServer, clean_env
 
 # The files that take longest (tens of seconds of CPU each on 2 cores), started first:
 # xdist hands out whole files in collection order (pyproject's --no-loadscope-reorder;
@@ -42,13 +37,6 @@ def pytest_collection_finish(session):
 def pytest_collection_modifyitems(items):
     rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable otherwise
-
-
-def clean_env(**extra) -> dict:
-    """The environment of a command a test runs: no MNIST_DATA_DIR, no user TF log level."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("MNIST_DATA_DIR", "TF_CPP_MIN_LOG_LEVEL")}
-    return {**env, **extra}
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -98,64 +86,6 @@ def run_cli(*args, env=None, timeout=300, cwd=REPO, log=False
                           capture_output=True, text=True, timeout=timeout)
 
 
-class _CommandServer:
-    """This test run's ``tests/command_server.py``, shared by its pytest-xdist workers:
-    the first worker that asks starts it, the others connect to it."""
-
-    directory: pathlib.Path | None = None  # the run's shared temporary directory
-    connection: socket.socket | None = None
-    received = b""
-
-    @classmethod
-    def _connect(cls) -> None:
-        path = cls.directory / "commands.sock"
-        with open(f"{path}.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # held until connected: the server ends under it
-            cls.connection = socket.socket(socket.AF_UNIX)
-            try:
-                cls.connection.connect(str(path))
-            except (FileNotFoundError, ConnectionRefusedError):  # none, or a killed one's
-                path.unlink(missing_ok=True)
-                server = subprocess.Popen(
-                    [sys.executable, str(pathlib.Path(__file__).with_name("command_server.py")),
-                     str(path), f"{path}.lock"],
-                    cwd=REPO, env=clean_env(TF_CPP_MIN_LOG_LEVEL="3"), text=True,
-                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                    start_new_session=True)  # no terminal's Ctrl-C reaches it
-                ready = server.stdout.readline()
-                server.stdout.close()
-                assert ready == "ready\n", "the command server died"
-                cls.connection.connect(str(path))
-        atexit.register(cls.connection.close)  # the server ends with its last client
-
-    @classmethod
-    def _line(cls, timeout: float | None = None):
-        """The server's next line, as JSON; None if none came within ``timeout`` s."""
-        while b"\n" not in cls.received:
-            if not select.select([cls.connection], [], [], timeout)[0]:
-                return None
-            data = cls.connection.recv(1 << 20)
-            assert data, "the command server died"
-            cls.received += data
-        line, cls.received = cls.received.split(b"\n", 1)
-        return json.loads(line)
-
-    @classmethod
-    def run(cls, jobs: list[dict], timeout: float) -> list[dict]:
-        if cls.connection is None:
-            cls._connect()
-        cls.connection.sendall((json.dumps(jobs) + "\n").encode())
-        pids = cls._line()
-        answers = cls._line(timeout)
-        if answers is None:
-            for pid in pids:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(pid, signal.SIGKILL)
-            cls._line()  # their answers: killed
-            raise AssertionError(f"no answer within {timeout} s: {jobs}")
-        return answers
-
-
 def run_forked(*args, env=None, timeout=300, cwd=REPO, log=False
                ) -> subprocess.CompletedProcess:
     """``run_cli``, in a child forked from a Python that has imported TensorFlow
@@ -176,7 +106,7 @@ def run_forked_together(commands: list, envs: list, timeout=300, cwd=REPO, log=F
         kind = {"code": args[1], "args": list(args[2:])} if args[0] == "-c" else {
             "module": args[0], "args": [*args[1:], *flags]}
         jobs.append({**kind, "cwd": str(cwd), "env": clean_env(**(env or {}))})
-    answers = _CommandServer.run(jobs, timeout)
+    answers = CommandServer.run(jobs, timeout)
     return [subprocess.CompletedProcess(args, a["status"], a["stdout"], a["stderr"])
             for args, a in zip(commands, answers)]
 
@@ -191,7 +121,7 @@ def run_in_process(invocations: dict[str, list[list[str]]], cwd=REPO, timeout=30
     start-up each; tests still run every command once as a real process.
     """
     env = clean_env()
-    answers = _CommandServer.run([{"main": command, "invocations": runs, "cwd": str(cwd),
+    answers = CommandServer.run([{"main": command, "invocations": runs, "cwd": str(cwd),
                                    "env": env} for command, runs in invocations.items()],
                                  timeout)
     found = {}
@@ -216,7 +146,7 @@ STAGE5_FLAGS = ["--stage=5", "--epochs=1", "--export", "--tflite", "--verbose=1"
 
 @pytest.fixture(scope="session", autouse=True)
 def _command_server_directory(tmp_path_factory):
-    _CommandServer.directory = shared_dir(tmp_path_factory)
+    CommandServer.directory = shared_dir(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ import nbclient
 import nbformat
 import pytest
 
+from command_client import CommandServer
 from conftest import REPO
 from test_stages import PARAMS
 
@@ -74,7 +75,10 @@ MODELS = {
 }
 
 
-# Two kernels side by side, each running its notebooks one after another.
+# Two kernels side by side, each running its notebooks one after another. Each is IPython's
+# kernel forked from the command server (tests/forked_kernel.py): it starts with TensorFlow
+# imported, as the notebooks' first cells would leave it.
+FORKED_KERNEL = REPO / "tests" / "forked_kernel.py"
 KERNELS = [["000_sigmoid_dnn", "001_softmax_hidden_dnn", "002_accuracy_ladder",
             "004_numpy_inference"], ["003_experts_softmax_and_cnn", "beyond"]]
 
@@ -84,8 +88,10 @@ def _run_in_one_kernel(names: list[str]) -> dict:
     reset before each (so that none leans on another's names), in the quick settings,
     with the drift checks after."""
     manager = jupyter_client.KernelManager(kernel_name="python3")
+    manager.kernel_spec.argv = [sys.executable, str(FORKED_KERNEL), "-f", "{connection_file}"]
     manager.start_kernel(cwd=str(execute.HERE), env={
-        k: v for k, v in os.environ.items() if k != "MNIST_DATA_DIR"})
+        **{k: v for k, v in os.environ.items() if k != "MNIST_DATA_DIR"},
+        "MNIST_KERAS_TEST_COMMANDS": str(CommandServer.directory)})
     found = {}
     try:
         for name in names:

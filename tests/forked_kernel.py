@@ -1,0 +1,29 @@
+"""A Jupyter kernel forked from the test run's command server: what a kernel spec's argv
+runs (``python forked_kernel.py -f {connection_file}``) for the notebook tests.
+
+The kernel is IPython's own (``python -m ipykernel_launcher``), run in a child of
+``tests/command_server.py``, so it starts with TensorFlow and Keras imported instead
+of importing them in the notebook's first cells. This process stands for it: Jupyter
+starts and kills this one; its child is killed with it (the server kills a gone
+client's commands), and it exits with the kernel's status. $MNIST_KERAS_TEST_COMMANDS
+names the command server's directory.
+"""
+
+import os
+import pathlib
+import sys
+
+from command_client import CommandServer
+
+
+def main() -> int:
+    CommandServer.directory = pathlib.Path(os.environ["MNIST_KERAS_TEST_COMMANDS"])
+    job = {"module": "ipykernel_launcher", "args": sys.argv[1:], "cwd": os.getcwd(),
+           "env": dict(os.environ)}
+    answer = CommandServer.run([job], timeout=None)[0]
+    sys.stderr.write(answer["stderr"])
+    return answer["status"]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
