@@ -24,14 +24,17 @@ import nbclient
 import nbformat
 
 HERE = pathlib.Path(__file__).resolve().parent
-# Few epochs or steps on a thousand images: what the test suite runs.
-QUICK = {name: {**changes, "train_examples": 1000, "test_examples": 1000} for name, changes in {
+# Few epochs or steps on a thousand training images: what the test suite runs. The CNNs
+# (003 and beyond) take 4 steps and are tested on 200 images, the drift checks' number.
+QUICK = {name: {"train_examples": 1000, "test_examples": 1000, **changes}
+         for name, changes in {
     "000_sigmoid_dnn": {"num_of_epoch": 1},
     "001_softmax_hidden_dnn": {"training_epochs": 1},
     "002_accuracy_ladder": {"training_cnt": 1},
-    "003_experts_softmax_and_cnn": {"softmax_steps": 10, "cnn_steps": 10, "log_every": 5},
+    "003_experts_softmax_and_cnn": {"softmax_steps": 10, "cnn_steps": 4, "log_every": 2,
+                                    "test_examples": 200},
     "004_numpy_inference": {"epochs": 1},
-    "beyond": {"steps": 10, "log_every": 5},
+    "beyond": {"steps": 4, "log_every": 2, "test_examples": 200},
 }.items()}
 
 
