@@ -176,10 +176,10 @@ def test_the_cnn_trains_to_the_same_weights_either_way(small):
         assert len(wide) == 1  # 3136x1024
         assert (type(wide[0]) is TransposedGradientDense) == transposed
         model.fit(pipeline.make_dataset(small.train, hp.batch_size, seed=hp.seed,
-                                        num_batches=20), steps_per_epoch=20, verbose=0)
+                                        num_batches=10), steps_per_epoch=10, verbose=0)
         weights.append(model.get_weights())
     for ours, theirs in zip(*weights):
-        # 20 Adam steps of 1e-4 each: float32 rounding in the input gradient (see above)
+        # 10 Adam steps of 1e-4 each: float32 rounding in the input gradient (see above)
         # moves a weight by far less than one step.
         np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-6)
 
