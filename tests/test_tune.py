@@ -126,10 +126,12 @@ def test_hyperband_continues_a_trial_exactly_as_uninterrupted_training(tiny, tmp
                                    hyperband_factor=2)
     stage = registry.get("5")
     data = tiny
-    tuner = tuners.make_tuner(stage, settings, str(tmp_path), max_trials=None, verbose=0,
+    # Bracket 1 comes first: two trials of 1 epoch, then the better one continued to 2.
+    tuner = tuners.make_tuner(stage, settings, str(tmp_path), max_trials=3, verbose=0,
                               execution=PLAIN)
     tuners.search(tuner, data, verbose=0)
     records = results.trial_records(tuner.oracle.trials.values())
+    assert len(records) == 3
     continued = next(r for r in records if r["warm_start_from"])
     # Weights *and* Adam's state come from the earlier trial's checkpoint, and the batches
     # go on where it stopped: the same numbers as training those epochs in one go.
