@@ -15,6 +15,8 @@ import subprocess
 import sys
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
+# Names the server's directory to a process that is not a pytest worker (forked_kernel.py).
+DIRECTORY_VARIABLE = "MNIST_KERAS_TEST_COMMANDS"
 
 
 def clean_env(**extra) -> dict:
@@ -67,7 +69,8 @@ class CommandServer:
         return json.loads(line)
 
     @classmethod
-    def run(cls, jobs: list[dict], timeout: float) -> list[dict]:
+    def run(cls, jobs: list[dict], timeout: float | None) -> list[dict]:
+        """The jobs' answers; their commands killed if none came within ``timeout`` s."""
         if cls.connection is None:
             cls._connect()
         cls.connection.sendall((json.dumps(jobs) + "\n").encode())

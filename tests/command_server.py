@@ -151,7 +151,8 @@ class _Server:
             del self.clients[connection]
             for pid, child in list(self.children.items()):
                 if child[3]["connection"] is connection:
-                    os.killpg(pid, signal.SIGKILL)
+                    with contextlib.suppress(ProcessLookupError):  # ended meanwhile
+                        os.killpg(pid, signal.SIGKILL)
             connection.close()
             return
         self.clients[connection] += data

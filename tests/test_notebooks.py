@@ -15,7 +15,7 @@ import nbclient
 import nbformat
 import pytest
 
-from command_client import CommandServer
+from command_client import DIRECTORY_VARIABLE, CommandServer
 from conftest import REPO
 from test_stages import PARAMS
 
@@ -91,7 +91,7 @@ def _run_in_one_kernel(names: list[str]) -> dict:
     manager.kernel_spec.argv = [sys.executable, str(FORKED_KERNEL), "-f", "{connection_file}"]
     manager.start_kernel(cwd=str(execute.HERE), env={
         **{k: v for k, v in os.environ.items() if k != "MNIST_DATA_DIR"},
-        "MNIST_KERAS_TEST_COMMANDS": str(CommandServer.directory)})
+        DIRECTORY_VARIABLE: str(CommandServer.directory)})
     found = {}
     try:
         for name in names:
