@@ -15,6 +15,7 @@ STAGES: dict[str, str] = {
     "0": "stage0", "1": "stage1", "2": "stage2", "3": "stage3", "4": "stage4",
     "5": "stage5", "6": "stage6", "7": "stage7", "8": "stage8", "9": "experts_cnn",
     "10": "stage10", "11": "stage11", "12": "stage12", "13": "stage13", "14": "stage14",
+    "15": "stage15", "16": "stage16",
     "sigmoid": "sigmoid",
     "softmax_hidden": "softmax_hidden",
     "keras_dropout": "keras_dropout",
@@ -26,6 +27,8 @@ STAGES: dict[str, str] = {
     "schedule": "stage12",
     "all_images": "stage13",
     "conv_stack": "stage14",
+    "elastic": "stage15",
+    "weight_average": "stage16",
 }
 
 

@@ -22,7 +22,7 @@ PARAMS = {
     "10": 3279114, "11": 3279114, "12": 3279114, "13": 3279114,
     # the conv stack: 7 convolutions (k*k*in*out + out weights, 4 per channel of batch
     # norm) and the logits layer (128*10 + 10)
-    "14": 327242,
+    "14": 327242, "15": 327242, "16": 327242,
 }
 
 # The ladder table of text 002, transcribed: hidden widths, hidden activation, weight
@@ -88,7 +88,9 @@ CHANGES = {"1": {"hidden"},  # stage 0 has no hidden layer; ReLU is the default
            "7": {"hidden"}, "8": {"dropout"},
            "10": {"batch_norm"}, "11": {"rotation", "zoom", "shift"},
            "12": {"learning_rate", "lr_schedule"},  # the schedule: from 1e-3 along a cosine
-           "13": {"full_train"}}  # 14 changes the net: test_beyond.py
+           "13": {"full_train"},  # 14 changes the net: test_beyond.py
+           "15": {"elastic"},  # elastic distortion on top of the affine augmentation
+           "16": {"ema_momentum", "bn_refresh_batches"}}  # the weights' average, scored
 
 
 @pytest.mark.parametrize("stage_id", list(CHANGES))
@@ -181,5 +183,8 @@ def test_outside_the_trainer_every_stage_is_plain_keras_and_imports_set_nothing(
     assert found["environ"], "importing mnist_keras or a stage changed os.environ"
     assert set(found["stages"]) == set(registry.unique_ids())
     for stage_id, model in found["stages"].items():
-        assert model == {"foreign": [], "sequential": True,
+        # The one layer of our own: elastic distortion, training-side (not in model.keras).
+        ours = ["mnist_keras.nets.elastic.ElasticDistortion"] \
+            if getattr(registry.get(stage_id).HParams(), "elastic", 0) else []
+        assert model == {"foreign": ours, "sequential": True,
                          "compile": found["default"]}, stage_id

@@ -20,3 +20,10 @@ def family(hp):
         if isinstance(hp, module.HParams):
             return module
     raise TypeError(f"no model family builds {type(hp).__name__}")
+
+
+def portable_hparams(hp):
+    """``hp`` as a run's ``model.keras`` is built: only Keras' own layers, so that Keras
+    alone loads it (the conv stack leaves out its elastic distortion, the identity at
+    inference)."""
+    return conv_stack.portable_hparams(hp) if isinstance(hp, conv_stack.HParams) else hp

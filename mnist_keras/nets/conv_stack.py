@@ -21,8 +21,8 @@ import tensorflow as tf
 
 from mnist_keras.data.mnist import IMAGE_SIDE, IMAGE_SIZE, NUM_CLASSES
 from mnist_keras.execution import build, settings
-from mnist_keras.nets import cnn, compiled, translate
-from mnist_keras.nets.hparams import Training
+from mnist_keras.nets import cnn, compiled, elastic, translate
+from mnist_keras.nets.hparams import Training, WeightAverage
 
 FAMILY = "cnn"  # how it runs fast: as the experts' CNN (execution.settings)
 DROPOUT = "D"
@@ -30,7 +30,7 @@ _CONV = re.compile(r"(\d+)C(\d+)(?:S(\d+))?")
 
 
 @dataclasses.dataclass(frozen=True)
-class HParams(Training):
+class HParams(WeightAverage, Training):
     """The layers in Deotte's notation, then how the training images are augmented.
 
     Attributes:
@@ -43,6 +43,9 @@ class HParams(Training):
       rotation: training images turned by up to this many degrees either way.
       zoom: training images zoomed in or out by up to this fraction.
       shift: training images moved by up to this fraction of their side, each axis.
+      elastic: after those, training images distorted elastically (``nets.elastic``),
+        each displacement this many pixels root mean square; 0 for none.
+      elastic_sigma: the elastic field's smoothness: its Gaussian's sigma, pixels.
     """
 
     layers: tuple[str, ...] = ("32C3", "32C3", "32C5S2", DROPOUT,
@@ -54,6 +57,22 @@ class HParams(Training):
     rotation: float = 0.0
     zoom: float = 0.0
     shift: float = 0.0
+    elastic: float = 0.0
+    elastic_sigma: float = 4.0
+
+
+def augmentation(hp: HParams) -> list:
+    """The experts' CNN's affine augmentation, then the elastic distortion where asked."""
+    if not hp.elastic:
+        return cnn.augmentation(hp)
+    return [*cnn.augmentation(hp), elastic.ElasticDistortion(hp.elastic, hp.elastic_sigma)]
+
+
+def portable_hparams(hp: HParams) -> HParams:
+    """``hp`` as a run's ``model.keras`` is built: without the elastic distortion, a layer
+    of this project's own that is the identity at inference, so that Keras alone loads
+    the file (``training.model_file``)."""
+    return dataclasses.replace(hp, elastic=0.0)
 
 
 def conv_spec(spec: str) -> tuple[int, int, int]:
@@ -86,7 +105,7 @@ def build_model(hp: HParams, execution: settings.Execution | None = None
     inits = dict(kernel_initializer=translate.keras_initializer(hp.kernel_init),
                  bias_initializer=translate.keras_initializer(hp.bias_init))
     layers = [keras.Input((IMAGE_SIZE,), name="pixels"),
-              keras.layers.Reshape((IMAGE_SIDE, IMAGE_SIDE, 1)), *cnn.augmentation(hp)]
+              keras.layers.Reshape((IMAGE_SIDE, IMAGE_SIDE, 1)), *augmentation(hp)]
     for spec in hp.layers:
         if spec == DROPOUT:
             layers.append(build.dropout(hp.dropout, execution))
@@ -95,12 +114,22 @@ def build_model(hp: HParams, execution: settings.Execution | None = None
         layers += cnn.batch_normalized(keras.layers.Conv2D(
             filters, kernel, strides=stride, padding=_padding(stride), **inits))
     layers += [keras.layers.Flatten(), keras.layers.Dense(NUM_CLASSES, name="logits", **inits)]
-    return compiled.sequential(layers, "conv_stack", hp, execution)
+    return compiled.sequential(layers, "conv_stack", hp, execution, hp.ema_momentum)
 
 
 def v1_needs_training_flag(hp: HParams) -> bool:
     """Always: batch normalization behaves otherwise in training."""
     return True
+
+
+def v1_augment(hp: HParams, images: tf.Tensor, training: tf.Tensor) -> tf.Tensor:
+    """The affine augmentation, then the elastic distortion, in training only."""
+    images = cnn.v1_augment(hp, images, training)
+    if not hp.elastic:
+        return images
+    return tf.cond(training, lambda: elastic.distorted(images, hp.elastic, hp.elastic_sigma,
+                                                       tf.random.normal),
+                   lambda: images)
 
 
 def v1_logits(hp: HParams, x: tf.Tensor, keep_prob: tf.Tensor,
@@ -110,7 +139,7 @@ def v1_logits(hp: HParams, x: tf.Tensor, keep_prob: tf.Tensor,
     Variables are created in the Keras model's weight order (kernel, bias, then the
     batch normalization's gamma, beta, moving mean, moving variance), for ``set_weights``.
     """
-    h = cnn.v1_augment(hp, tf.reshape(x, [-1, IMAGE_SIDE, IMAGE_SIDE, 1]), training)
+    h = v1_augment(hp, tf.reshape(x, [-1, IMAGE_SIDE, IMAGE_SIDE, 1]), training)
     channels, i = 1, 0
     for spec in hp.layers:
         if spec == DROPOUT:

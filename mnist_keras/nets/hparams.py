@@ -50,6 +50,24 @@ class Training:
     lr_final: float = 0.0
 
 
+@dataclasses.dataclass(frozen=True)
+class WeightAverage:
+    """An average of the weights, scored instead of the last ones (stage 16 on).
+
+    Attributes:
+      ema_momentum: each step the average moves ``1 - ema_momentum`` of the way to the
+        weights (Keras' ``use_ema``); 0 keeps no average. 0.999 averages over about the
+        last 1,000 steps.
+      bn_refresh_batches: training batches (of ``batch_size``, in order, not augmented)
+        on which batch normalization's statistics are measured again for the averaged
+        weights before they are scored: the running statistics belong to the last
+        weights, not to their average.
+    """
+
+    ema_momentum: float = 0.0
+    bn_refresh_batches: int = 0
+
+
 def total_steps(hp: Training) -> int:
     """The batches a stage trains on its text's training set (55,000 or 60,000 images):
     the length of its learning-rate schedule."""

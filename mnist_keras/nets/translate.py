@@ -91,14 +91,16 @@ def v1_learning_rate(hp: Training, global_step: tf.Tensor):
     return _lookup(makers, hp.lr_schedule, "lr_schedule")()
 
 
-def keras_optimizer(hp: Training, adam: type = keras.optimizers.Adam
-                    ) -> keras.optimizers.Optimizer:
+def keras_optimizer(hp: Training, adam: type = keras.optimizers.Adam,
+                    ema_momentum: float = 0.0) -> keras.optimizers.Optimizer:
     """The Keras optimizer of ``hp``; ``adam`` is the class for ``"adam"`` (an execution
-    may ask for the same Adam as TF's fused kernel)."""
+    may ask for the same Adam as TF's fused kernel). A non-zero ``ema_momentum`` keeps
+    Keras' average of the weights (``use_ema``), swapped in only when asked."""
     rate = keras_learning_rate(hp)
+    average = dict(use_ema=True, ema_momentum=ema_momentum) if ema_momentum else {}
     makers = {
-        "sgd": lambda: keras.optimizers.SGD(rate),
-        "adam": lambda: adam(rate, epsilon=hp.adam_epsilon),
+        "sgd": lambda: keras.optimizers.SGD(rate, **average),
+        "adam": lambda: adam(rate, epsilon=hp.adam_epsilon, **average),
     }
     return _lookup(makers, hp.optimizer, "optimizer")()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 
-from mnist_keras.nets.hparams import Training, total_steps
+from mnist_keras.nets.hparams import Training, WeightAverage, total_steps
 
 
 def training_flops_per_image(model: keras.Model) -> float:
@@ -18,6 +18,12 @@ def training_flops_per_image(model: keras.Model) -> float:
     Each layer's forward product, weight gradient and input gradient cost the same; the
     first layer's input (the pixels) needs no gradient, so it has two products, not three.
     """
+    products = _products(model)
+    return 2 * (3 * sum(products) - products[0])
+
+
+def _products(model: keras.Model) -> list[int]:
+    """Multiply-adds per image of each Dense and Conv2D layer, in order."""
     products = []
     for layer in model.layers:
         if isinstance(layer, keras.layers.Dense):
@@ -25,9 +31,19 @@ def training_flops_per_image(model: keras.Model) -> float:
         elif isinstance(layer, keras.layers.Conv2D):
             height, width = layer.output.shape[1:3]
             products.append(height * width * int(np.prod(layer.kernel.shape)))
-    return 2 * (3 * sum(products) - products[0])
+    return products
+
+
+def forward_flops_per_image(model: keras.Model) -> float:
+    """FLOPs of one image's forward pass through the Dense and Conv2D layers."""
+    return 2 * sum(_products(model))
 
 
 def training_flops(model: keras.Model, hp: Training) -> float:
-    """A whole run's training FLOPs: per image, times the images its schedule trains on."""
-    return training_flops_per_image(model) * total_steps(hp) * hp.batch_size
+    """A whole run's training FLOPs: per image, times the images its schedule trains on,
+    plus the forward passes that measure batch normalization's statistics again for an
+    average of the weights (``training.weight_average``)."""
+    total = training_flops_per_image(model) * total_steps(hp) * hp.batch_size
+    if isinstance(hp, WeightAverage) and hp.ema_momentum:
+        total += forward_flops_per_image(model) * hp.bn_refresh_batches * hp.batch_size
+    return total

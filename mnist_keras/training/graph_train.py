@@ -22,7 +22,8 @@ from absl import logging
 from mnist_keras.data.mnist import Mnist, Split
 from mnist_keras.data.pipeline import batch_indices
 from mnist_keras.execution import settings
-from mnist_keras.nets.hparams import Training
+from mnist_keras.errors import InputError
+from mnist_keras.nets.hparams import Training, WeightAverage
 from mnist_keras.training import model_file, records, schedule, scoring, tutorial_lines
 from mnist_keras.training.history import History
 from mnist_keras.training.run_dir import MODEL_FILE, V1_CHECKPOINT_DIR, RunDir, RunDirError
@@ -116,6 +117,10 @@ def train(stage, stage_id: str, hp: Training, data: Mnist, path: str, *,
     Returns:
       The metrics written to ``metrics.json`` (a finished run's are read, not retrained).
     """
+    if isinstance(hp, WeightAverage) and hp.ema_momentum:
+        raise InputError(f"stage {stage_id} scores an average of its weights, which its TF1 "
+                         "graph does not keep: train it with --api=keras (the rung before "
+                         "it has the same graph)")
     record = records.run_record(stage_id, stage.NAME, "v1", hp, data, execution=None)
     with RunDir(path) as run_dir:
         finished = run_dir.start(record, restart)

@@ -23,7 +23,7 @@ from mnist_keras.data.pipeline import make_dataset
 from mnist_keras.execution import settings
 from mnist_keras.nets.hparams import Training
 from mnist_keras.training import (model_file, records, schedule, scoring, strategies,
-                                  tutorial_lines)
+                                  tutorial_lines, weight_average)
 from mnist_keras.training.history import History
 from mnist_keras.training.run_dir import MODEL_FILE, Progress, RunDir, RunDirError
 
@@ -139,6 +139,8 @@ def fit_periods(model: keras.Model, hp: Training, data: Mnist, run_dir: RunDir, 
     own += [PeriodLog(hp, history),
             ProgressCommit(run_dir, history, schedule.commit_every(hp, len(data.train)),
                            periods)]
+    if weight_average.averaging(model):
+        own.insert(0, weight_average.ValidateTheAverage())
     model.fit(train_ds, initial_epoch=done, epochs=periods, steps_per_epoch=batches,
               validation_data=val_ds, validation_freq=1 if hp.steps is None else
               max(1, periods // 10), callbacks=own + list(callbacks), verbose=verbose,
@@ -192,6 +194,7 @@ def _finish(stage, stage_id: str, hp: Training, execution: settings.Execution, d
             model: keras.Model, history: History, run_dir: RunDir, start: float) -> dict:
     """Scores the trained model, prints the closing lines, saves it and its metrics."""
     distributed = model.distribute_strategy.num_replicas_in_sync > 1
+    scored = _average_in(model, hp, data)
     # A distributed model is scored by a one-device copy (predict would shard).
     scorer = model_file.portable_copy(model, stage, hp, execution) if distributed else model
     _, train_accuracy = scoring.score(scoring.batched_logits(scorer.predict_on_batch,
@@ -206,6 +209,22 @@ def _finish(stage, stage_id: str, hp: Training, execution: settings.Execution, d
                               weights=model.get_weights(), params=model.count_params(),
                               train_accuracy=train_accuracy, test_logits=test_logits,
                               wall_time_s=time.perf_counter() - start)
+    metrics.update(scored)
+    if data.validation is not None:  # what the run's choices were read off, as scored
+        metrics["validation_loss"], metrics["validation_accuracy"] = scoring.score(
+            scoring.batched_logits(scorer.predict_on_batch, data.validation.images),
+            data.validation.labels)
     tutorial_lines.warn_if_diverged(metrics)
     run_dir.finish(metrics)
     return metrics
+
+
+def _average_in(model: keras.Model, hp: Training, data: Mnist) -> dict:
+    """Where the optimizer kept an average of the weights: the average written over them
+    and batch normalization's statistics measured again for it. Returns what to record."""
+    if not weight_average.averaging(model):
+        return {}
+    weight_average.average_in(model)
+    images = data.train.images[:hp.bn_refresh_batches * hp.batch_size]
+    refreshed = weight_average.refresh_batch_norm(model, images, hp.batch_size)
+    return {"scored": "weight average", "bn_refresh_images": refreshed}

@@ -7,6 +7,7 @@ import os
 import keras
 import numpy as np
 
+from mnist_keras import nets
 from mnist_keras.execution import settings
 from mnist_keras.nets.hparams import Training
 from mnist_keras.training import atomic
@@ -19,10 +20,11 @@ def portable_copy(model: keras.Model, stage, hp: Training,
     What trained it may be this project's faster classes (``mnist_keras.execution``);
     the copy is the stage's model built as plain ``keras.Sequential`` with Keras' layers
     and optimizer, compiled with the same ``jit_compile`` so that it predicts with the
-    same kernels.
+    same kernels. Layers of this project's own that do nothing at inference are left out
+    (``nets.portable_hparams``).
     """
     with settings.scope(settings.portable(execution)):
-        copy = stage.build_model(hp)
+        copy = stage.build_model(nets.portable_hparams(hp))
     copy.set_weights(model.get_weights())
     trained = model.optimizer
     if trained is not None and trained.built:
