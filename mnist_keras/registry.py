@@ -27,8 +27,8 @@ STAGES: dict[str, str] = {
     "schedule": "stage12",
     "all_images": "stage13",
     "conv_stack": "stage14",
-    "elastic": "stage15",
-    "weight_average": "stage16",
+    "weight_average": "stage15",
+    "elastic": "stage16",
 }
 
 

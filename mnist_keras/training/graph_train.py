@@ -119,8 +119,7 @@ def train(stage, stage_id: str, hp: Training, data: Mnist, path: str, *,
     """
     if isinstance(hp, WeightAverage) and hp.ema_momentum:
         raise InputError(f"stage {stage_id} scores an average of its weights, which its TF1 "
-                         "graph does not keep: train it with --api=keras (the rung before "
-                         "it has the same graph)")
+                         "graph does not keep: train it with --api=keras")
     record = records.run_record(stage_id, stage.NAME, "v1", hp, data, execution=None)
     with RunDir(path) as run_dir:
         finished = run_dir.start(record, restart)
