@@ -43,6 +43,24 @@ def start_tensorflow() -> None:
             raise
 
 
+def warm_up() -> None:
+    """Runs once, with stderr captured, what prints TensorFlow's one-time C++ lines after
+    its import: the CUDA probe (``failed call to cuInit``), the first graph Session's
+    (``MLIR V1 optimization pass is not enabled``), the first eager op's. A notebook
+    kernel calls it at its start, so that the cells' outputs hold only their own."""
+    start_tensorflow()
+    import tensorflow as tf
+
+    with stderr_capture.captured():
+        tf.config.list_physical_devices()
+        graph = tf.Graph()
+        with graph.as_default():
+            one = tf.constant(1.0)
+        with tf.compat.v1.Session(graph=graph) as session:
+            session.run(one + 1.0)
+        float(tf.constant(1.0) + 1.0)
+
+
 def log_to_file(program: str) -> None:
     """absl's log to its file (``--log_dir``, else a temporary directory), INFO and up;
     warnings and up also on the terminal (unless ``--stderrthreshold`` says otherwise)."""

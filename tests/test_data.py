@@ -205,23 +205,35 @@ def test_evaluation_dataset_is_the_split_in_order(small):
     np.testing.assert_array_equal(labels, split.labels)
 
 
-def test_input_data_serves_batches_as_tf1_did():
+def test_input_data_serves_batches_as_tf1_did(tmp_path):
     from mnist_keras.data import input_data
 
-    mnist = input_data.read_data_sets(one_hot=True, seed=3, train_examples=250,
-                                      test_examples=40)
+    input_data.limit(250, 40)
+    try:
+        mnist = input_data.read_data_sets(str(tmp_path / "MNIST_data"), one_hot=True, seed=3)
+    finally:
+        input_data.limit()
+    assert not (tmp_path / "MNIST_data").exists()  # train_dir accepted, left alone
     assert (mnist.train.num_examples, mnist.validation.num_examples,
             mnist.test.num_examples) == (250, 5000, 40)
     assert mnist.train.images.shape == (250, 784) and mnist.train.labels.shape == (250, 10)
+    assert mnist.train.labels.dtype == np.float64  # TF1's dense_to_one_hot
+    unshuffled = mnist.train.images.copy()
     seen = [mnist.train.next_batch(100) for _ in range(3)]  # 300: an epoch and 50 more
     assert [len(x) for x, _ in seen] == [100, 100, 100]
     assert mnist.train.epochs_completed == 1
     first_epoch = np.concatenate([x for x, _ in seen])[:250]
-    # every example once in the first epoch, in a shuffled order
-    assert sorted(map(bytes, first_epoch)) == sorted(map(bytes, mnist.train.images))
-    assert not np.array_equal(first_epoch, mnist.train.images)
-    again = input_data.read_data_sets(one_hot=True, seed=3, train_examples=250)
-    np.testing.assert_array_equal(again.train.next_batch(100)[0], seen[0][0])  # seeded
-    sparse = input_data.read_data_sets(validation_size=0)
-    assert sparse.validation is None and sparse.train.num_examples == 60000
-    assert sparse.train.labels.dtype == np.int32
+    # every example once in the first epoch, in a shuffled order; then a new order
+    assert sorted(map(bytes, first_epoch)) == sorted(map(bytes, unshuffled))
+    assert not np.array_equal(first_epoch, unshuffled)
+    np.testing.assert_array_equal(seen[2][0][50:], mnist.train.images[:50])
+    in_order = input_data.read_data_sets("", seed=3).validation
+    np.testing.assert_array_equal(in_order.next_batch(7, shuffle=False)[0],
+                                  mnist.validation.images[:7])
+    again = input_data.read_data_sets("MNIST_data", one_hot=True, seed=3)
+    assert again.train.num_examples == 55000  # the limit is gone
+    sparse = input_data.read_data_sets("MNIST_data", validation_size=0)
+    assert sparse.validation.num_examples == 0 and sparse.train.num_examples == 60000
+    assert sparse.train.labels.dtype == np.uint8 and sparse.train.labels.shape == (60000,)
+    with pytest.raises(ValueError, match="Validation size should be between 0 and 60000"):
+        input_data.read_data_sets("MNIST_data", validation_size=60001)

@@ -98,6 +98,13 @@ class Mnist:
     sha256: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
+def raw_arrays(source: Source | None = None) -> dict[str, np.ndarray]:
+    """The four uint8 arrays as the files hold them (``train_images`` [60000, 28, 28],
+    ``train_labels`` [60000], ``test_images``, ``test_labels``), verified; None resolves
+    the default source."""
+    return _raw(source or resolve_source())[0]
+
+
 def _raw(source: Source) -> tuple[dict[str, np.ndarray], dict[str, str]]:
     """The four uint8 arrays of ``source`` and their checksums."""
     if source.kind == "tfds":

@@ -1,0 +1,84 @@
+"""Runs a TF1-era MNIST program unchanged on TensorFlow 2.21.
+
+  python -m mnist_keras.tf1 lab.py [ARGS...]          # run it (also: mnist-keras-tf1)
+  python -m mnist_keras.tf1 --show_changes lab.py     # see what TF 2 moved, then run
+  python -m mnist_keras.tf1 --write=lab_tf2.py lab.py # save the upgraded program
+  python -m mnist_keras.tf1 --train_examples=1000 --test_examples=1000 lab.py  # quick
+
+Flags go before the program's name; what follows it is the program's own ``sys.argv``.
+The program is rewritten in memory by TensorFlow's upgrader (tf_upgrade_v2's library),
+runs in graph mode as TF1 did, and reads ``tensorflow.examples.tutorials.mnist``'s
+``input_data`` (and Keras' ``mnist.load_data()``) from the MNIST files shipped with
+mnist-keras: nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from absl import app, flags
+
+from mnist_keras import console
+from mnist_keras.errors import InputError
+
+PROGRAM = "mnist-keras-tf1"
+FLAGS = flags.FLAGS
+flags.DEFINE_bool("show_changes", False, "Print each change TensorFlow's upgrader made, "
+                  "with its line, before running.")
+flags.DEFINE_string("write", None, "Save the upgraded program to this file (it runs with "
+                    "plain python where mnist-keras is installed) instead of running it.")
+flags.DEFINE_integer("train_examples", None, "Serve only this many training images "
+                     "(after the 5,000 held out), for a quick run.", lower_bound=1)
+flags.DEFINE_integer("test_examples", None, "Serve only this many test images.",
+                     lower_bound=1)
+FLAGS.set_gnu_getopt(False)  # flags stop at the program's name: the rest is its own
+
+
+def show_changes(program) -> None:
+    """The upgrader's report, one change a line, each with the line it left."""
+    from mnist_keras.tf1 import runner
+
+    print(f"{program.path}: TensorFlow's upgrader (tf_upgrade_v2) changed "
+          f"{len(program.upgraded.changes)} things; mnist-keras serves what it cannot:")
+    print("\n".join(runner.change_lines(program, f"{program.path}:")))
+    mode = "in graph mode, as TF1 ran" if program.graph else "eagerly, as Keras 3 needs"
+    print(f"{program.path}: runs {mode}", flush=True)
+
+
+def main(argv):
+    if len(argv) < 2:
+        raise console.fail(PROGRAM, "name the program to run: mnist-keras-tf1 lab.py [ARGS]")
+    path, args = argv[1], argv[2:]
+    from mnist_keras.tf1 import runner
+
+    try:
+        source = runner.read(path)
+        if runner.wants_legacy_keras(source):
+            runner.use_legacy_keras()
+        console.start_tensorflow()
+        from mnist_keras.data import input_data
+        from mnist_keras.tf1 import legacy_modules
+
+        program = runner.prepare(path, source)
+        if FLAGS.write:
+            with open(FLAGS.write, "w", encoding="utf-8") as f:
+                f.write(runner.standalone(program))
+            print(f"{PROGRAM}: wrote {FLAGS.write}; run it with: python {FLAGS.write}")
+            return 0
+        if FLAGS.show_changes:
+            show_changes(program)
+        input_data.limit(FLAGS.train_examples, FLAGS.test_examples)
+        legacy_modules.install()
+        return runner.run(program, args)
+    except (InputError, OSError) as e:
+        raise SystemExit(f"{PROGRAM}: {e}") from None
+    except KeyboardInterrupt:
+        raise console.interrupted(PROGRAM, "run it again to start over") from None
+
+
+def cli():
+    app.run(main, flags_parser=console.flags_parser(PROGRAM))
+
+
+if __name__ == "__main__":
+    cli()
