@@ -35,12 +35,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(base_path: str) -> tuple[subprocess.Popen, int, int]:
+def start(base_path: str, extra: tuple = ()) -> tuple[subprocess.Popen, int, int]:
     """The server, once it answers: (process, REST port, gRPC port)."""
     rest, grpc_port = free_port(), free_port()
     proc = subprocess.Popen([sys.executable, "-m", "mnist_keras.serve", "--model_name=m",
                              f"--model_base_path={base_path}", f"--rest_api_port={rest}",
-                             f"--port={grpc_port}"],
+                             f"--port={grpc_port}", *extra],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(600):
         try:
@@ -85,9 +85,9 @@ def grpc_client(port: int, batch: np.ndarray):
     request.model_spec.signature_name = "serving_default"
     request.inputs["images"].CopyFrom(tf.make_tensor_proto(batch))
 
-    def send() -> bool:
-        answer = stub.Predict(request, 60.0).outputs["probabilities"]
-        return [d.size for d in answer.tensor_shape.dim] == [len(batch), 10]
+    def send() -> bool:  # the client reads the answer, from whichever field holds it
+        answer = tf.make_ndarray(stub.Predict(request, 60.0).outputs["probabilities"])
+        return answer.shape == (len(batch), 10)
 
     return send
 
@@ -143,14 +143,17 @@ def in_process(base_path: str, batch: np.ndarray, seconds: float) -> dict:
             "images_per_second": len(batch) / median}
 
 
-def run_rows(proc, rest: int, grpc_port: int, args) -> list[dict]:
+def run_rows(proc, rest: int, grpc_port: int, args, apis=("rest", "grpc"),
+             label: str = "") -> list[dict]:
     rng, rows = np.random.default_rng(0), []
     for api, make in (("rest", rest_client), ("grpc", grpc_client)):
+        if api not in apis:
+            continue
         port = rest if api == "rest" else grpc_port
         for batch_size in (1, 100):
             batch = rng.random((batch_size, 28, 28), dtype=np.float32)
             for clients in args.clients:
-                row = {"api": api, "batch": batch_size, "clients": clients}
+                row = {"api": api + label, "batch": batch_size, "clients": clients}
                 seconds = args.seconds
                 if clients > 1:  # memory: after a warm-up, then at the end of a long run
                     load(lambda: make(port, batch), clients, args.warmup)
@@ -161,7 +164,7 @@ def run_rows(proc, rest: int, grpc_port: int, args) -> list[dict]:
                     row["rss_at_end_mb"] = rss_mb(proc.pid)
                 row["images_per_second"] = row["requests_per_second"] * batch_size
                 rows.append(row)
-                print(f"{api:<4} batch {batch_size:>3}, {clients} clients: "
+                print(f"{api + label:<4} batch {batch_size:>3}, {clients} clients: "
                       f"{row['requests_per_second']:8.1f} req/s "
                       f"({row['images_per_second']:9.0f} images/s), p50 {row['p50_ms']:6.2f} "
                       f"ms, p99 {row['p99_ms']:6.2f} ms, errors {row['errors']}", flush=True)
@@ -176,13 +179,22 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--long_seconds", type=float, default=60, help="a many-client run")
     parser.add_argument("--warmup", type=float, default=5, help="before reading memory")
     parser.add_argument("--json", default=None)
+    parser.add_argument("--compare_tensor_content", action="store_true",
+                        help="gRPC again, the server writing raw bytes (tensor_content) "
+                             "instead of TF Serving's default typed fields")
     args = parser.parse_args(argv)
-    proc, rest, grpc_port = start(args.model_base_path)
-    try:
-        rows = run_rows(proc, rest, grpc_port, args)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    rows = []
+    servers = [((), ("rest", "grpc"), "")]
+    if args.compare_tensor_content:
+        servers.append((("--enable_serialization_as_tensor_content",), ("grpc",),
+                        " (tensor_content)"))
+    for extra, apis, label in servers:
+        proc, rest, grpc_port = start(args.model_base_path, extra)
+        try:
+            rows += run_rows(proc, rest, grpc_port, args, apis, label)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
     rng = np.random.default_rng(0)
     model = {size: in_process(args.model_base_path, rng.random((size, 28, 28),
                                                                 dtype=np.float32), 10)

@@ -39,6 +39,9 @@ flags.DEFINE_integer("max_body_bytes", 8 * 2**20, "A request body (REST) or mess
                      "(gRPC) over this is refused.", lower_bound=1)
 flags.DEFINE_integer("max_batch", 1000, "A request of more instances is refused.",
                      lower_bound=1)
+flags.DEFINE_bool("enable_serialization_as_tensor_content", False, "gRPC Predict writes "
+                  "outputs as raw bytes (tensor_content) rather than TF Serving's default "
+                  "typed fields (float_val, int64_val), as TF Serving's flag of that name.")
 flags.DEFINE_string("allow_origin", None, "Let this one origin call the API from a page "
                     "(CORS); off by default.")
 
@@ -86,7 +89,8 @@ def _start_grpc(store):
     from mnist_keras.serving import grpc_api
 
     return grpc_api.start(store, FLAGS.host, FLAGS.port, max_batch=FLAGS.max_batch,
-                          max_message_bytes=FLAGS.max_body_bytes)
+                          max_message_bytes=FLAGS.max_body_bytes,
+                          tensor_content=FLAGS.enable_serialization_as_tensor_content)
 
 
 def cli():

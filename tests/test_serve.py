@@ -111,7 +111,7 @@ def test_status_and_metadata_are_tf_servings(server):
     assert status == 200 and meta["model_spec"] == {"name": "digits", "signature_name": "",
                                                     "version": "1"}
     defs = meta["metadata"]["signature_def"]["signature_def"]
-    assert set(defs) == {"serving_default", "serving_flat", "serving_uint8"}
+    assert set(defs) == {"serving_default", "serving_flat", "serving_uint8", "predict_images"}
     images = defs["serving_default"]["inputs"]["images"]
     assert images["dtype"] == "DT_FLOAT"
     assert [d["size"] for d in images["tensor_shape"]["dim"]] == ["-1", "28", "28"]
@@ -260,12 +260,14 @@ def _stub(grpc_port, service="prediction"):
     return prediction_service_pb2_grpc.PredictionServiceStub(channel)
 
 
-def _request(inputs: dict, signature="serving_default", model="digits", version=None):
+def _request(inputs: dict, signature="serving_default", model="digits", version=None,
+             output_filter=()):
     from tensorflow_serving.apis import predict_pb2
 
     request = predict_pb2.PredictRequest()
     request.model_spec.name = model
     request.model_spec.signature_name = signature
+    request.output_filter.extend(output_filter)
     if version is not None:
         request.model_spec.version.value = version
     for name, value in inputs.items():
@@ -296,28 +298,38 @@ GRPC_BAD = [
     ("a wrong shape", {"images": np.zeros((2, 14, 28), np.float32)}, {}, "INVALID_ARGUMENT",
      "input images: shape [2, 14, 28] does not fit the signature's [-1, 28, 28]"),
     ("strings", {"images": np.full((1, 28, 28), b"a")}, {}, "INVALID_ARGUMENT",
-     "input images: expected numbers (float32), got strings"),
+     "Expects arg[0] to be float32 but string is provided"),
     ("booleans", {"images": np.ones((1, 28, 28), bool)}, {}, "INVALID_ARGUMENT",
-     "input images: expected numbers (float32), got booleans"),
+     "Expects arg[0] to be float32 but bool is provided"),
+    ("doubles", {"images": np.full((1, 28, 28), 1e308)}, {}, "INVALID_ARGUMENT",
+     "Expects arg[0] to be float32 but float64 is provided"),
     ("NaN", {"images": np.full((1, 28, 28), np.nan, np.float32)}, {}, "INVALID_ARGUMENT",
      "input images: NaN or infinite values"),
-    ("a number beyond float32", {"images": np.full((1, 28, 28), 1e308)}, {},
-     "INVALID_ARGUMENT", "input images: values beyond float32's range"),
     ("an empty batch", {"images": np.zeros((0, 28, 28), np.float32)}, {}, "INVALID_ARGUMENT",
      "a batch of 0 instances; give 1 to 50"),
     ("too many instances", {"images": np.zeros((MAX_BATCH + 1, 28, 28), np.float32)}, {},
      "INVALID_ARGUMENT", "a batch of 51 instances; give 1 to 50"),
-    ("a uint8 out of range", {"images": np.full((1, 28, 28), 300, np.int32)},
-     {"signature": "serving_uint8"}, "INVALID_ARGUMENT", "expected integers 0-255"),
+    ("a uint8 out of range", {"images": np.full((1, 28, 28), 300, np.uint16)},
+     {"signature": "serving_uint8"}, "INVALID_ARGUMENT",
+     "Expects arg[0] to be uint8 but uint16 is provided"),
     ("another input's name", {"pixels": np.zeros((1, 28, 28), np.float32)}, {},
-     "INVALID_ARGUMENT", "the request's inputs ['pixels'] are not the signature's ['images']"),
+     "INVALID_ARGUMENT", "Signature input alias: images(feed name: serving_default_images:0)"
+     " not found in request and no default value provided. Inputs expected to be in the "
+     "request {pixels}, or default input alias set: "),
+    ("an extra input", {"images": np.zeros((1, 28, 28), np.float32),
+                        "extra": np.zeros(1, np.float32)}, {}, "INVALID_ARGUMENT",
+     "input size does not match signature: 2!=1 len({extra,images}) != len({images}). "
+     "Sent extra: {extra}. Missing but required: {}."),
+    ("an unknown output", {"images": np.zeros((1, 28, 28), np.float32)},
+     {"output_filter": ["nope"]}, "INVALID_ARGUMENT",
+     "output tensor alias not found in signature: nope Outputs expected to be in the set "
+     "{classes,probabilities}."),
     ("an unknown model", {"images": np.zeros((1, 28, 28), np.float32)}, {"model": "nope"},
      "NOT_FOUND", "Servable not found for request: Latest(nope)"),
     ("an unknown version", {"images": np.zeros((1, 28, 28), np.float32)}, {"version": 7},
      "NOT_FOUND", "Servable not found for request: Specific(digits, 7)"),
     ("an unknown signature", {"images": np.zeros((1, 28, 28), np.float32)},
-     {"signature": "nope"}, "INVALID_ARGUMENT",
-     'Serving signature name: "nope" not found in signature def'),
+     {"signature": "nope"}, "FAILED_PRECONDITION", 'Serving signature key "nope" not found.'),
 ]
 
 
@@ -336,6 +348,23 @@ def test_a_bad_grpc_request_gets_tf_servings_status_and_the_server_goes_on(
     assert stub.Predict(_request({"images": images[:1]}), 10.0).outputs["classes"]
 
 
+def test_tf_servings_mnist_client_gets_the_exports_error_rate(server, grpc_port, exported,
+                                                                small):
+    # TF Serving's tutorial client in form (benchmarks/mnist_client.py): the
+    # predict_images signature, Predict.future with a deadline, 4 in flight, float_val.
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import mnist_client
+
+    test = small.test.take(1000)
+    served = mnist_client.error_rate(f"127.0.0.1:{grpc_port}", "digits", test.images,
+                                     test.labels, concurrency=4)
+    root, _ = exported
+    scores = tf.saved_model.load(str(root / "stage5" / "1")).signatures["predict_images"](
+        images=tf.constant(test.images))["scores"].numpy()
+    assert served == np.mean(np.argmax(scores, axis=1) != test.labels)
+    assert 0 < served < 0.2  # stage 5 after one epoch
+
+
 def test_grpc_metadata_and_status_are_tf_servings(server, grpc_port):
     from tensorflow_serving.apis import (get_model_metadata_pb2, get_model_status_pb2,
                                          model_pb2)
@@ -345,7 +374,8 @@ def test_grpc_metadata_and_status_are_tf_servings(server, grpc_port):
     response = _stub(grpc_port).GetModelMetadata(request, 10.0)
     defs = get_model_metadata_pb2.SignatureDefMap()
     response.metadata["signature_def"].Unpack(defs)
-    assert set(defs.signature_def) == {"serving_default", "serving_flat", "serving_uint8"}
+    assert set(defs.signature_def) == {"serving_default", "serving_flat", "serving_uint8",
+                                       "predict_images"}
     images = defs.signature_def["serving_default"].inputs["images"]
     assert images.dtype == tf.float32.as_datatype_enum
     assert [d.size for d in images.tensor_shape.dim] == [-1, 28, 28]

@@ -13,14 +13,17 @@ loader reads. A version is written whole in a hidden temporary directory beside 
 (``.tmp-export-*``, which TF Serving ignores) and renamed into place, so a crash leaves
 no partial version; an existing version is never overwritten.
 
-Signatures (all outputs: ``probabilities`` float32 [None, 10], the softmax of the model's
-logits, and ``classes`` int64 [None], the most probable digit):
+Signatures (the first three output ``probabilities`` float32 [None, 10], the softmax of
+the model's logits, and ``classes`` int64 [None], the most probable digit):
 
   serving_default   images  float32 [None, 28, 28], pixels in [0, 1], light digit on black
   serving_flat      pixels  float32 [None, 784], as the training data (row-major 28x28)
   serving_uint8     images  uint8   [None, 28, 28], 0-255 as in the MNIST files
+  predict_images    images  float32 [None, 784] in [0, 1] -> ``scores`` [None, 10], the
+                    probabilities: TF Serving's MNIST tutorial's signature, which its
+                    ``mnist_client.py`` asks for
 
-The TFLite file has the same three signatures (``Interpreter.get_signature_runner``).
+The TFLite file has the same four signatures (``Interpreter.get_signature_runner``).
 """
 
 from __future__ import annotations
@@ -57,7 +60,7 @@ def serving_outputs(model: keras.Model, pixels: tf.Tensor) -> dict[str, tf.Tenso
 
 
 def build_archive(model: keras.Model) -> keras.export.ExportArchive:
-    """An ``ExportArchive`` of ``model`` (flat pixels -> logits) with the three signatures."""
+    """An ``ExportArchive`` of ``model`` (flat pixels -> logits) with the four signatures."""
     archive = keras.export.ExportArchive()
     # No archive.track(model): the endpoints' variables are saved anyway, and tracking
     # the model saves its Keras variable wrappers a second time (measured, stage 8:
@@ -89,6 +92,13 @@ def build_archive(model: keras.Model) -> keras.export.ExportArchive:
                          [tf.TensorSpec([None, IMAGE_SIZE], tf.float32, name="pixels")])
     archive.add_endpoint("serving_uint8", from_uint8,
                          [tf.TensorSpec(side, tf.uint8, name="images")])
+
+    def predict_images(images):  # TF Serving's tutorial: float32 [n, 784] -> scores
+        pixels = tf.ensure_shape(images, [None, IMAGE_SIZE])
+        return {"scores": serving_outputs(model, pixels)["probabilities"]}
+
+    archive.add_endpoint("predict_images", predict_images,
+                         [tf.TensorSpec([None, IMAGE_SIZE], tf.float32, name="images")])
     return archive
 
 
