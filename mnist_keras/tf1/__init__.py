@@ -14,7 +14,8 @@ def load_ipython_extension(ipython) -> None:
     """``%load_ext mnist_keras.tf1``: registers the ``%%tf1`` cell magic, after starting
     TensorFlow with its one-time C++ lines kept out of the cells' outputs."""
     from mnist_keras import console
-    from mnist_keras.tf1 import magic
+    from mnist_keras.tf1 import magic, runner
 
     console.warm_up()
+    runner.quiet()
     magic.register(ipython)

@@ -10,6 +10,10 @@ starts a new one. The graph is entered around each statement rather than switche
 the whole process, so plain cells (Keras 3 included) keep running eagerly. A ``%%tf1``
 cell of Keras 2 code (it imports Keras and uses no ``tf.compat.v1``) runs eagerly, and
 so does a cell that continues it without touching ``tf``.
+
+What the cells of the current graph printed is kept in ``_tf1_printed`` (a string, from
+the last ``tf.reset_default_graph()`` on), so that a plain cell can read a program's
+printed costs back, to draw them.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import argparse
 import ast
 import contextlib
+import io
 import linecache
 import shlex
 import sys
@@ -24,6 +29,7 @@ import sys
 from mnist_keras.errors import InputError
 from mnist_keras.tf1 import diagnosis, legacy_modules, runner, upgrade
 
+PRINTED = "_tf1_printed"  # the namespace's name for what this graph's cells printed
 PARSER = argparse.ArgumentParser(prog="%%tf1", exit_on_error=False, add_help=False)
 PARSER.add_argument("--show_changes", action="store_true")
 PARSER.add_argument("--train_examples", type=lambda v: None if v == "None" else int(v))
@@ -50,6 +56,7 @@ class Tf1Cells:
         import tensorflow as tf
 
         self.graph = tf.Graph()
+        self.shell.user_ns[PRINTED] = ""
 
     @contextlib.contextmanager
     def _tf1_calls(self):
@@ -99,7 +106,7 @@ class Tf1Cells:
             program = runner.prepare(name, cell, bindings)
         except InputError as e:
             raise UsageError(str(e)) from None
-        if options.show_changes:
+        if options.show_changes and program.changes:
             print("\n".join(runner.change_lines(program, "line ")))
         tree = ast.parse(program.upgraded.source)
         self.graph_mode = self._mode(program, tree,
@@ -111,9 +118,9 @@ class Tf1Cells:
 
         if self.graph_mode and self.graph is None:
             self.new_graph()
-        result = None
+        result, printed = None, _Tee(sys.stdout)
         try:
-            with self._tf1_calls():
+            with self._tf1_calls(), contextlib.redirect_stdout(printed):
                 for i, statement in enumerate(tree.body):
                     last = i == len(tree.body) - 1 and isinstance(statement, ast.Expr)
                     code = compile(ast.Expression(statement.value) if last else
@@ -127,7 +134,24 @@ class Tf1Cells:
             if known is None:
                 sys.stderr.write(diagnosis.learner_traceback(e, name))
             raise UsageError(known or f"{type(e).__name__}: {e}") from None
+        finally:
+            namespace[PRINTED] = namespace.get(PRINTED, "") + printed.kept.getvalue()
         return result
+
+
+class _Tee(io.TextIOBase):
+    """Writes through to ``stream`` and keeps a copy."""
+
+    def __init__(self, stream):
+        super().__init__()
+        self.stream, self.kept = stream, io.StringIO()
+
+    def write(self, text: str) -> int:
+        self.kept.write(text)
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
 
 
 def register(ipython) -> None:
