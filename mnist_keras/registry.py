@@ -15,7 +15,7 @@ STAGES: dict[str, str] = {
     "0": "stage0", "1": "stage1", "2": "stage2", "3": "stage3", "4": "stage4",
     "5": "stage5", "6": "stage6", "7": "stage7", "8": "stage8", "9": "experts_cnn",
     "10": "stage10", "11": "stage11", "12": "stage12", "13": "stage13", "14": "stage14",
-    "15": "stage15", "16": "stage16",
+    "15": "stage15", "16": "stage16", "17": "stage17",
     "sigmoid": "sigmoid",
     "softmax_hidden": "softmax_hidden",
     "keras_dropout": "keras_dropout",
@@ -28,7 +28,8 @@ STAGES: dict[str, str] = {
     "all_images": "stage13",
     "conv_stack": "stage14",
     "weight_average": "stage15",
-    "elastic": "stage16",
+    "one_pass": "stage16",
+    "elastic": "stage17",
 }
 
 

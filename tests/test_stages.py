@@ -22,7 +22,7 @@ PARAMS = {
     "10": 3279114, "11": 3279114, "12": 3279114, "13": 3279114,
     # the conv stack: 7 convolutions (k*k*in*out + out weights, 4 per channel of batch
     # norm) and the logits layer (128*10 + 10)
-    "14": 327242, "15": 327242, "16": 327242,
+    "14": 327242, "15": 327242, "16": 327242, "17": 327242,
 }
 
 # The ladder table of text 002, transcribed: hidden widths, hidden activation, weight
@@ -90,7 +90,8 @@ CHANGES = {"1": {"hidden"},  # stage 0 has no hidden layer; ReLU is the default
            "12": {"learning_rate", "lr_schedule"},  # the schedule: from 1e-3 along a cosine
            "13": {"full_train"},  # 14 changes the net: test_beyond.py
            "15": {"ema_momentum", "bn_refresh_batches"},  # the weights' average, scored
-           "16": {"elastic"}}  # elastic distortion on top of the affine augmentation
+           "16": {"one_pass"},  # the same augmentation, resampled once
+           "17": {"elastic"}}  # elastic distortion in the same resampling
 
 
 @pytest.mark.parametrize("stage_id", list(CHANGES))
@@ -183,8 +184,9 @@ def test_outside_the_trainer_every_stage_is_plain_keras_and_imports_set_nothing(
     assert found["environ"], "importing mnist_keras or a stage changed os.environ"
     assert set(found["stages"]) == set(registry.unique_ids())
     for stage_id, model in found["stages"].items():
-        # The one layer of our own: elastic distortion, training-side (not in model.keras).
-        ours = ["mnist_keras.nets.elastic.ElasticDistortion"] \
-            if getattr(registry.get(stage_id).HParams(), "elastic", 0) else []
+        # The one layer of our own: the distortion, training-side (not in model.keras).
+        hp = registry.get(stage_id).HParams()
+        ours = ["mnist_keras.nets.distortion.Distortion"] \
+            if getattr(hp, "one_pass", False) or getattr(hp, "elastic", 0) else []
         assert model == {"foreign": ours, "sequential": True,
                          "compile": found["default"]}, stage_id

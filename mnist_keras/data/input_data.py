@@ -29,17 +29,19 @@ from mnist_keras.data import mnist
 from mnist_keras.errors import InputError
 
 Datasets = collections.namedtuple("Datasets", ["train", "validation", "test"])
-_LIMITS = {"train": None, "test": None}  # images served, None for all (:func:`limit`)
+_LIMITS = {"train": None, "test": None, "validation": None}  # None: all (:func:`limit`)
 
 
-def limit(train_examples: int | None = None, test_examples: int | None = None) -> None:
+def limit(train_examples: int | None = None, test_examples: int | None = None,
+          validation_examples: int | None = None) -> None:
     """Later loads serve only the first ``train_examples`` training images (after the
-    validation split) and ``test_examples`` test images; None serves all."""
-    _LIMITS.update(train=train_examples, test=test_examples)
+    validation split), ``test_examples`` test images and ``validation_examples`` of the
+    validation split; None serves all."""
+    _LIMITS.update(train=train_examples, test=test_examples, validation=validation_examples)
 
 
 def limits() -> dict:
-    """What :func:`limit` set: ``{"train": n or None, "test": n or None}``."""
+    """What :func:`limit` set: ``{"train", "test", "validation"}``, each a count or None."""
     return dict(_LIMITS)
 
 
@@ -144,7 +146,8 @@ def read_data_sets(train_dir=None, fake_data: bool = False, one_hot: bool = Fals
         test_labels = dense_to_one_hot(test_labels, mnist.NUM_CLASSES)
     return Datasets(
         train=DataSet(images[validation_size:end], labels[validation_size:end], **split),
-        validation=DataSet(images[:validation_size], labels[:validation_size], **split),
+        validation=DataSet(images[:validation_size][:_LIMITS["validation"]],
+                           labels[:validation_size][:_LIMITS["validation"]], **split),
         test=DataSet(arrays["test_images"][:_LIMITS["test"]], test_labels, **split))
 
 

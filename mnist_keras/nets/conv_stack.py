@@ -21,7 +21,7 @@ import tensorflow as tf
 
 from mnist_keras.data.mnist import IMAGE_SIDE, IMAGE_SIZE, NUM_CLASSES
 from mnist_keras.execution import build, settings
-from mnist_keras.nets import cnn, compiled, elastic, translate
+from mnist_keras.nets import cnn, compiled, distortion, translate
 from mnist_keras.nets.hparams import Training, WeightAverage
 
 FAMILY = "cnn"  # how it runs fast: as the experts' CNN (execution.settings)
@@ -43,8 +43,10 @@ class HParams(WeightAverage, Training):
       rotation: training images turned by up to this many degrees either way.
       zoom: training images zoomed in or out by up to this fraction.
       shift: training images moved by up to this fraction of their side, each axis.
-      elastic: after those, training images distorted elastically (``nets.elastic``),
-        each displacement this many pixels root mean square; 0 for none.
+      one_pass: turn, zoom and shift in one resampling (``nets.distortion``), not in
+        Keras' three layers that resample once each.
+      elastic: training images also distorted elastically (``nets.distortion``), each
+        displacement this many pixels root mean square; 0 for none.
       elastic_sigma: the elastic field's smoothness: its Gaussian's sigma, pixels.
     """
 
@@ -57,22 +59,29 @@ class HParams(WeightAverage, Training):
     rotation: float = 0.0
     zoom: float = 0.0
     shift: float = 0.0
+    one_pass: bool = False
     elastic: float = 0.0
     elastic_sigma: float = 4.0
 
 
 def augmentation(hp: HParams) -> list:
-    """The experts' CNN's affine augmentation, then the elastic distortion where asked."""
-    if not hp.elastic:
-        return cnn.augmentation(hp)
-    return [*cnn.augmentation(hp), elastic.ElasticDistortion(hp.elastic, hp.elastic_sigma)]
+    """The training images' distortion layers: Keras' turn, zoom and shift (stage 11's),
+    or one :class:`~mnist_keras.nets.distortion.Distortion` doing them in one pass; the
+    elastic distortion with it, or after Keras' layers."""
+    if hp.one_pass:
+        return [distortion.Distortion(hp.rotation, hp.zoom, hp.shift, hp.elastic,
+                                      hp.elastic_sigma)]
+    if hp.elastic:
+        return [*cnn.augmentation(hp), distortion.Distortion(elastic=hp.elastic,
+                                                             sigma=hp.elastic_sigma)]
+    return cnn.augmentation(hp)
 
 
 def portable_hparams(hp: HParams) -> HParams:
-    """``hp`` as a run's ``model.keras`` is built: without the elastic distortion, a layer
-    of this project's own that is the identity at inference, so that Keras alone loads
-    the file (``training.model_file``)."""
-    return dataclasses.replace(hp, elastic=0.0)
+    """``hp`` as a run's ``model.keras`` is built: Keras' own augmentation layers only
+    (the distortion layer of this project's is the identity at inference, as they are),
+    so that Keras alone loads the file (``training.model_file``)."""
+    return dataclasses.replace(hp, one_pass=False, elastic=0.0)
 
 
 def conv_spec(spec: str) -> tuple[int, int, int]:
@@ -123,13 +132,19 @@ def v1_needs_training_flag(hp: HParams) -> bool:
 
 
 def v1_augment(hp: HParams, images: tf.Tensor, training: tf.Tensor) -> tf.Tensor:
-    """The affine augmentation, then the elastic distortion, in training only."""
+    """The augmentation as ``augmentation`` builds it, in training only."""
+    def distorted(images, affine: bool):
+        return distortion.distorted(
+            images, *((hp.rotation, hp.zoom, hp.shift) if affine else (0.0, 0.0, 0.0)),
+            hp.elastic, hp.elastic_sigma, lambda shape: tf.random.uniform(shape, -1.0, 1.0),
+            tf.random.normal)
+
+    if hp.one_pass:
+        return tf.cond(training, lambda: distorted(images, True), lambda: images)
     images = cnn.v1_augment(hp, images, training)
     if not hp.elastic:
         return images
-    return tf.cond(training, lambda: elastic.distorted(images, hp.elastic, hp.elastic_sigma,
-                                                       tf.random.normal),
-                   lambda: images)
+    return tf.cond(training, lambda: distorted(images, False), lambda: images)
 
 
 def v1_logits(hp: HParams, x: tf.Tensor, keep_prob: tf.Tensor,
