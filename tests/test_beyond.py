@@ -98,16 +98,21 @@ def test_stage14_trains_within_twice_stage9s_flops():
 
 # Stage 12 trains with stage 10's batch norm and stage 11's augmentation, so its steps
 # fail on a defect in either; 13's model and graph are 12's (it changes the data only).
-@pytest.mark.parametrize("stage_id", ["12", "14"])
+# 17 trains with 15's average and 16's and its own distortion (its graph: the distortion).
+@pytest.mark.parametrize("stage_id", ["12", "14", "17"])
 def test_a_few_steps_lower_the_loss_in_both_apis(small, stage_id):
     stage = registry.get(stage_id)
     hp = dataclasses.replace(stage.HParams(), steps=STEPS, log_every=STEPS)
+    if getattr(hp, "ema_momentum", 0):  # an average over ~1,000 steps would not move in 8
+        hp = dataclasses.replace(hp, ema_momentum=0.5)
     split = small.train.take(STEPS * hp.batch_size)
     model = stage.build_model(hp)
     before = _train_loss(model.predict_on_batch, split)
     model.fit(make_dataset(split, hp.batch_size, seed=hp.seed, num_batches=STEPS),
               steps_per_epoch=STEPS, verbose=0)
     assert _train_loss(model.predict_on_batch, split) < before
+    if stage_id == "17":  # its graph is 14's net; its distortion: test_distortion.py
+        return
     g = tf1_graph.build_graph(hp)
     with tf.compat.v1.Session(graph=g.graph) as sess:
         sess.run(g.init)
