@@ -1,6 +1,6 @@
 """Runs notebooks top to bottom and keeps their outputs: how the committed ones were made.
 
-  python notebooks/execute.py                        # every notebook, its own settings
+  python notebooks/execute.py                        # every notebook, as written
   python notebooks/execute.py 000_sigmoid_dnn        # one
   python notebooks/execute.py --quick --out=/tmp/nb  # the tests' quick settings, elsewhere
 
@@ -8,8 +8,10 @@ Each notebook is its jupytext pair: ``NAME.py`` (percent format, what a diff sho
 source, ``NAME.ipynb`` the same cells with their outputs. A full run reads the ``.py``,
 executes it in a fresh ``python3`` kernel with nbclient from the notebook's folder, and
 writes ``NAME.ipynb`` (outputs, and the seconds it took and the settings in its
-metadata). ``--quick`` injects ``QUICK`` below after the cell tagged ``parameters``
-(papermill's convention); ``--no_run`` writes the cells alone.
+metadata). ``--quick`` runs a copy in which a cell after the first serves 1,000 training,
+1,000 test and 500 validation images (``input_data.limit``) and ``QUICK``'s replacements shorten the
+texts' loops (their programs stay as written in the notebook itself); ``--no_run``
+writes the cells alone.
 """
 
 from __future__ import annotations
@@ -24,18 +26,18 @@ import nbclient
 import nbformat
 
 HERE = pathlib.Path(__file__).resolve().parent
-# Few epochs or steps on a thousand training images: what the test suite runs. The CNNs
-# (003 and beyond) take 4 steps and are tested on 200 images, the drift checks' number.
-QUICK = {name: {"train_examples": 1000, "test_examples": 1000, **changes}
-         for name, changes in {
-    "000_sigmoid_dnn": {"num_of_epoch": 1},
-    "001_softmax_hidden_dnn": {"training_epochs": 1},
-    "002_accuracy_ladder": {"training_cnt": 1},
-    "003_experts_softmax_and_cnn": {"softmax_steps": 10, "cnn_steps": 4, "log_every": 2,
-                                    "test_examples": 200},
-    "004_numpy_inference": {"epochs": 1},
-    "beyond": {"steps": 4, "log_every": 2, "test_examples": 200},
-}.items()}
+IMAGES = {"train": 1000, "test": 1000, "validation": 500}  # what a quick run serves
+# What a quick run changes in the programs' text: one epoch or a few steps each.
+QUICK = {
+    "000_sigmoid_dnn": {"num_of_epoch = 30 #": "num_of_epoch = 1 #"},
+    "001_softmax_hidden_dnn": {"training_epochs = 15": "training_epochs = 1"},
+    "002_accuracy_ladder": {"training_cnt = 15": "training_cnt = 1"},
+    "003_experts_softmax_and_cnn": {"range(1000)": "range(10)", "range(20000)": "range(4)",
+                                    "i%1000 == 0": "i%2 == 0",
+                                    "cnn_steps = 20000": "cnn_steps = 4"},
+    "004_numpy_inference": {"epochs=15": "epochs=1"},
+    "beyond": {"STEPS = 3000": "STEPS = 10"},
+}
 
 
 def names() -> list[str]:
@@ -43,16 +45,22 @@ def names() -> list[str]:
     return sorted(p.stem for p in HERE.glob("*.py") if p.stem in QUICK)
 
 
-def load(name: str, parameters: dict | None = None) -> nbformat.NotebookNode:
-    """The notebook's cells from its ``.py``; with ``parameters``, a cell tagged
-    ``injected-parameters`` setting them follows the one tagged ``parameters``."""
+def load(name: str, quick: bool = False) -> nbformat.NotebookNode:
+    """The notebook's cells from its ``.py``; ``quick``: the tests' shortened copy."""
     notebook = jupytext.read(HERE / f"{name}.py")
-    if parameters:
-        at = next(i for i, cell in enumerate(notebook.cells)
-                  if "parameters" in cell.metadata.get("tags", []))
-        source = "\n".join(f"{key} = {value!r}" for key, value in parameters.items())
-        injected = nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]})
-        notebook.cells.insert(at + 1, injected)
+    if not quick:
+        return notebook
+    for old, new in QUICK[name].items():
+        cells = [c for c in notebook.cells if c.cell_type == "code" and old in c.source]
+        if not cells:
+            raise ValueError(f"{name}: no code cell holds {old!r}")
+        for cell in cells:
+            cell.source = cell.source.replace(old, new)
+    first = next(i for i, c in enumerate(notebook.cells) if c.cell_type == "code")
+    notebook.cells.insert(first + 1, nbformat.v4.new_code_cell(
+        "from mnist_keras.data import input_data as _input_data\n"
+        f"_input_data.limit({IMAGES['train']}, {IMAGES['test']}, {IMAGES['validation']})",
+        metadata={"tags": ["quick"]}))
     return notebook
 
 
@@ -77,7 +85,7 @@ def main(argv: list[str]) -> None:
     if unknown:
         raise SystemExit(f"execute.py: error: unknown notebook {unknown}; valid: {names()}")
     for name in args.names or names():
-        notebook = load(name, QUICK[name] if args.quick else None)
+        notebook = load(name, args.quick)
         seconds = 0.0 if args.no_run else execute(notebook)
         settings = "not run" if args.no_run else "quick" if args.quick else "full"
         notebook.metadata["mnist_keras"] = {"seconds": round(seconds), "settings": settings}

@@ -26,7 +26,8 @@ NOTEBOOKS = execute.names()
 ANSI = re.compile(r"\x1b\[[0-9;]*m")  # colours in Keras' model summary
 
 # Test-only cells, run after a notebook: the same weights in the notebook's Keras model,
-# its TF1 graph and the library's stage; the largest logit difference of each.
+# its TF1 graph and the library's stage; the largest difference of each (as
+# probabilities where the notebook's models end in a softmax, as the experts' CNN does).
 DRIFT = """
 import json as _json
 import numpy as _np
@@ -38,20 +39,24 @@ _library.set_weights(_weights)
 with {graph}.as_default():
     {session}.run([_v.assign(_w) for _v, _w in zip({variables}, _weights)])
 _ours = {model}(_images, training=False).numpy()
+_lib = _library(_images, training=False).numpy()
+if {probabilities}:
+    _lib = _np.exp(_lib - _lib.max(1, keepdims=True))
+    _lib = _lib / _lib.sum(1, keepdims=True)
 print("DRIFT " + _json.dumps({{
-    "library": float(_np.abs(_library(_images, training=False).numpy() - _ours).max()),
+    "library": float(_np.abs(_lib - _ours).max()),
     "tf1": float(_np.abs({session}.run({logits}, {{{x}: _images, {keep_prob}: 1.0}}) - _ours)
                  .max())}}))
 """
 CHECKS = {
-    "002_accuracy_ladder": dict(  # an MLP: stage 8, dropout and all
-        images="mnist.test.images", model='keras_models["8"]', stage="8",
-        graph='tf1["8"].graph', session='tf1["8"].sess', variables='tf1["8"].params',
-        logits='tf1["8"].logits', x='tf1["8"].X', keep_prob='tf1["8"].keep_prob'),
-    "003_experts_softmax_and_cnn": dict(  # the CNN
-        images="mnist.test.images", model="cnn", stage="9", graph="cnn_graph",
-        session="cnn_tf1", variables="cnn_variables", logits="y_conv", x="x",
-        keep_prob="keep_prob"),
+    "002_accuracy_ladder": dict(  # an MLP: rung 8, dropout and all
+        images="X_test", model='ladder[8]["model"]', stage="8", graph="W1.graph",
+        session="sess", variables="[W1, b1, W2, b2, W3, b3, W4, b4, W5, b5]",
+        logits="logits", x="X", keep_prob="keep_prob", probabilities=False),
+    "003_experts_softmax_and_cnn": dict(  # the CNN, softmax out
+        images="mnist.test.images", model="cnn", stage="9", graph="W_conv1.graph",
+        session="sess", variables="cnn_weights", logits="y_conv", x="x",
+        keep_prob="keep_prob", probabilities=True),
 }
 
 # What each notebook prints as its text did, and the parameters of its models, in order.
@@ -63,15 +68,16 @@ LINES = {
                             "Test accuracy: "],
     "003_experts_softmax_and_cnn": ["step 0, training accuracy ", "test accuracy "],
     "004_numpy_inference": ["Accuracy:", "Accuracy: "],
-    "beyond": ["step 0, training accuracy ", "test accuracy "],
+    "beyond": ["step 1, training accuracy ", "test accuracy "],
 }
 MODELS = {
     "000_sigmoid_dnn": ["sigmoid"] * 2,
     "001_softmax_hidden_dnn": ["softmax_hidden"] * 2,
-    "002_accuracy_ladder": [stage for stage in "012345678" for _ in range(2)],
+    "002_accuracy_ladder": [stage for stage in "012345678" for _ in range(2)]
+    + ["keras_dropout"],
     "003_experts_softmax_and_cnn": ["experts_softmax"] * 2 + ["9"] * 2,
     "004_numpy_inference": ["numpy_sigmoid"],
-    "beyond": [stage for stage in ("10", "11", "12", "13") for _ in range(2)],
+    "beyond": ["10", "14"],
 }
 
 
@@ -95,7 +101,7 @@ def _run_in_one_kernel(names: list[str]) -> dict:
     found = {}
     try:
         for name in names:
-            notebook = execute.load(name, execute.QUICK[name])
+            notebook = execute.load(name, quick=True)
             notebook.cells.insert(0, nbformat.v4.new_code_cell("%reset -f"))
             if name in CHECKS:
                 notebook.cells.append(nbformat.v4.new_code_cell(DRIFT.format(**CHECKS[name])))
@@ -181,3 +187,81 @@ def test_the_readmes_code_is_the_notebooks():
     for name in NOTEBOOKS:  # each linked, in both READMEs
         for readme in ("README.md", "README.ko.md"):
             assert f"(notebooks/{name}.ipynb)" in (REPO / readme).read_text(), (readme, name)
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_a_notebook_draws_a_picture(executed, name):
+    notebook, _ = executed[name]
+    assert any("image/png" in output.get("data", {}) for cell in notebook.cells
+               if cell.cell_type == "code" for output in cell.get("outputs", []))
+
+
+# What a learner must not see in an output: TensorFlow's C++ log lines, CUDA probes,
+# retracing and deprecation warnings, this machine's paths.
+NOISE = re.compile(r"^[EIWF]\d{4} \d\d:\d\d|absl::InitializeLog|cuInit|CUDA|retracing|"
+                   r"DeprecationWarning|UserWarning|is deprecated|site-packages|\.venv|"
+                   r"/work/|/root/|/home/|/tmp/", re.MULTILINE)
+
+
+def _outputs_text(notebook) -> str:
+    return "".join(output.get("text", "") + output.get("data", {}).get("text/plain", "")
+                   + "".join(output.get("traceback", []))
+                   for cell in notebook.cells if cell.cell_type == "code"
+                   for output in cell.get("outputs", []))
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_outputs_carry_no_noise(executed, name):
+    committed = nbformat.read(execute.HERE / f"{name}.ipynb", as_version=4)
+    for notebook in (committed, executed[name][0]):  # what is shown, and a run of it now
+        found = NOISE.search(_outputs_text(notebook))
+        assert found is None, (name, found and _outputs_text(notebook)[
+            max(0, found.start() - 200):found.end() + 200])
+
+
+def _tf1_cells(notebook) -> list[str]:
+    return [cell.source.split("\n", 1)[1] for cell in notebook.cells
+            if cell.cell_type == "code" and cell.source.startswith("%%tf1")]
+
+
+def test_every_tf1_name_the_notebooks_use_is_in_the_map():
+    import ast
+
+    doc = (REPO / "docs" / "tf1-to-keras.md").read_text()
+    found = set()
+    for name in NOTEBOOKS:
+        for source in _tf1_cells(jupytext.read(execute.HERE / f"{name}.py")):
+            for node in ast.walk(ast.parse(source)):
+                parts, value = [], node
+                while isinstance(value, ast.Attribute):
+                    parts.append(value.attr)
+                    value = value.value
+                if parts and isinstance(value, ast.Name) and value.id == "tf":
+                    found.add(".".join(["tf", *reversed(parts)]))
+    longest = {n for n in found if not any(m.startswith(n + ".") for m in found)}
+    assert len(longest) > 30
+    missing = sorted(n for n in longest if not re.search(re.escape(n) + r"(?!\w)", doc))
+    assert not missing, missing
+    for name in NOTEBOOKS:  # each notebook links it
+        assert "docs/tf1-to-keras.md" in (execute.HERE / f"{name}.py").read_text(), name
+
+
+def test_every_rung_of_002_has_its_whole_program_in_both_apis():
+    cells = jupytext.read(execute.HERE / "002_accuracy_ladder.py").cells
+    sections = [i for i, c in enumerate(cells) if c.cell_type == "markdown"
+                and c.source.startswith("## ")]
+    starts = [i for i in sections if re.match(r"## \d단계", cells[i].source)]
+    assert len(starts) == 9
+    for rung, begin in enumerate(starts):
+        end = next(i for i in sections + [len(cells)] if i > begin)
+        code = [c.source for c in cells[begin:end] if c.cell_type == "code"]
+        tf1 = "\n".join(s for s in code if s.startswith("%%tf1 --show_changes"))
+        for line in ("tf.reset_default_graph()", "X = tf.placeholder", "cost = ",
+                     "sess.run(init)", "for epoch in range(training_cnt):",
+                     "print('Accuracy(test):'", "print(\"Prediction: \""):
+            assert line in tf1, (rung, line)
+        assert len([s for s in code if s.startswith("%%tf1 --show_changes")]) == 4, rung
+        [keras] = [s for s in code if "keras.Sequential(" in s]
+        for line in ("model.compile(", "model.fit(", "model.evaluate(", "Keras model: "):
+            assert line in keras, (rung, line)
+        assert (rung == 0) == ("◀ 바뀜" not in tf1), rung  # each later rung marks its change

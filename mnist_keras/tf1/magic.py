@@ -101,6 +101,8 @@ class Tf1Cells:
 
             input_data.limit(options.train_examples, options.test_examples)
         namespace = self.shell.user_ns
+        if PRINTED not in namespace:  # a new namespace (%reset): a new graph with it
+            self.graph = None
         bindings = _tf_bindings(namespace)
         try:
             program = runner.prepare(name, cell, bindings)
