@@ -15,9 +15,10 @@ import pytest
 
 from conftest import REPO, run_cli, run_in_process
 
-STAGES = ("0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, sigmoid, softmax_hidden, "
-          "keras_dropout, experts_softmax, experts_cnn, numpy_sigmoid, batch_norm, "
-          "augmentation, schedule, all_images, conv_stack")
+STAGES = ("0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, sigmoid, "
+          "softmax_hidden, keras_dropout, experts_softmax, experts_cnn, numpy_sigmoid, "
+          "batch_norm, augmentation, schedule, all_images, conv_stack, weight_average, "
+          "one_pass, elastic")
 PROC = "/proc/mnist_keras"  # a place no process can write, whoever runs it
 
 # (what, command and flags, exit status, the line on stderr); {tmp} is a scratch dir.
@@ -46,6 +47,10 @@ CASES = [
      "mnist_keras: error: flag --steps=5: give --epochs or --steps, not both"),
     ("unknown API", ["mnist_keras", "--api=v2"], 1,
      "mnist_keras: error: flag --api=v2: value should be one of <keras|v1>"),
+    ("a weight average in TF1", ["mnist_keras", "--stage=15", "--api=v1",
+                                 "--train_examples=100", "--model_dir={tmp}/average"], 1,
+     "mnist_keras: error: stage 15 scores an average of its weights, which its TF1 graph "
+     "does not keep: train it with --api=keras"),
     ("strategy with v1", ["mnist_keras", "--strategy=mirrored", "--api=v1"], 1,
      "mnist_keras: error: flags strategy=mirrored, api=v1: --strategy needs --api=keras "
      "(TF1 graphs had their own distributed runtime, not ported here)"),
@@ -92,8 +97,9 @@ CASES = [
     ("a stage with no search space", ["mnist_keras.tune", "--stage=1",
                                       "--directory={tmp}/t"], 1,
      "mnist_keras.tune: error: stage '1' has no search space; stages with one: 2, 3, 4, "
-     "5, 6, 7, 8, 9, 10, 11, 12, 13, 14, keras_dropout, experts_cnn, batch_norm, "
-     "augmentation, schedule, all_images, conv_stack"),
+     "5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, keras_dropout, experts_cnn, "
+     "batch_norm, augmentation, schedule, all_images, conv_stack, weight_average, "
+     "one_pass, elastic"),
     ("no trial cap for random search", ["mnist_keras.tune", "--max_trials=0"], 1,
      "mnist_keras.tune: error: flags max_trials=0, tuner=random: --max_trials=0 (no cap) "
      "is for --tuner=hyperband"),

@@ -161,6 +161,8 @@ BAD = {
                        "offline and ships MNIST only"),
     "name.py": ("import tensorflow as tf\nx = tf.placeholder(tf.float32)\nprnt(x)\n", 3,
                 "NameError: name 'prnt' is not defined; did you mean 'print'?"),
+    "keras2_lr.py": ("from keras.optimizers import Adam\nopt = Adam(lr=0.001)\n", 2,
+                     "ValueError: Keras 3 has no lr= argument (Keras 2's); use learning_rate"),
 }
 
 
