@@ -423,15 +423,25 @@ full = {}
 for row in json.load(open("../results/ladder.json"))["runs"]:
     if row.get("api") == "keras" and row["stage"] in map(str, range(10, 18)):
         full.setdefault(int(row["stage"]), []).append(row["test_accuracy"])
-validation = {}
-for path in pathlib.Path("../results/validation").glob("stage*-keras-seed1234/metrics.json"):
-    run = json.loads(path.read_text())
-    validation[int(run["stage"])] = run
-print(f"rung  short run ({STEPS} steps)  | full run: test (mean of seeds)")
+validation = {}  # the runs that chose a rung: TF1's 55,000 images, seed 1234
+for rung in results:
+    for folder in ("validation", "runs"):  # 14 on chose on --nofull_train runs; 10-12 are
+        path = pathlib.Path(f"../results/{folder}/stage{rung}-keras-seed1234")
+        if (path / "metrics.json").exists() and rung not in validation:
+            run = json.loads((path / "metrics.json").read_text())
+            last = [r["val_accuracy"] for r in json.loads((path / "history.json").read_text())
+                    if "val_accuracy" in r]
+            if last:  # the final score where the run kept one, else the last validation
+                run.setdefault("validation_accuracy", last[-1])
+            validation[rung] = run
+print(f"rung  short run ({STEPS} steps): test | full runs: validation (55,000 images) | "
+      "test (seeds)")
 for rung in sorted(results):
+    valid = f"{validation[rung]['validation_accuracy']:.4f}" \
+        if "validation_accuracy" in validation.get(rung, {}) else "-"  # 13: none
     tests = full.get(rung) or ([validation[rung]["test_accuracy"]] if rung in validation else [])
-    shown = f"{np.mean(tests):.4f} ({len(tests)} seed{'s' * (len(tests) != 1)})" if tests else "-"
-    print(f"{rung:>4}  {results[rung]:.4f}                  | {shown}")
+    shown = f"{np.mean(tests):.4f} ({len(tests)})" if tests else "-"
+    print(f"{rung:>4}  {results[rung]:.4f}{'':22} | {valid:>6}{'':31} | {shown}")
 
 fig, ax = plt.subplots(figsize=(5, 2.6), dpi=72)
 for rung, curve in curves.items():
