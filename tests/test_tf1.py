@@ -26,13 +26,13 @@ QUICK = ["--train_examples=1000", "--test_examples=1000"]
 ONE_LINE = re.compile(r"^mnist-keras-tf1: (\S+?):(\d+): (.+)$")
 
 
-def _program(tmp_path, name: str, fixes=()) -> str:
+def _program(folder, name: str, fixes=()) -> str:
     """The program saved as its text shows it, with ``fixes`` (old, new) applied."""
     text = (PROGRAMS / name).read_text(encoding="utf-8")
     for old, new in fixes:
         assert old in text, old
         text = text.replace(old, new)
-    path = tmp_path / name
+    path = folder / name
     path.write_text(text, encoding="utf-8")
     return str(path)
 
@@ -66,18 +66,22 @@ TEXT001_FIXES = [("\xa0", " "), ('"MNIST_data/"one_hot', '"MNIST_data/", one_hot
 
 
 def test_text000_typos_each_get_one_line_then_it_runs(tmp_path):
-    path = _program(tmp_path, "text000.py")
-    assert _one_line(run_forked("mnist_keras.tf1", *QUICK, path))[1:] == (
+    fixes = [[], [TEXT000_TAB], [TEXT000_TAB, TEXT000_REDUECE],
+             [TEXT000_TAB, TEXT000_REDUECE, TEXT000_RIN]]
+    paths = []
+    for i, fixed in enumerate(fixes):  # each in its own folder, under its own name
+        (tmp_path / str(i)).mkdir()
+        paths.append(_program(tmp_path / str(i), "text000.py", fixed))
+    as_shown, tab_fixed, reduce_fixed, corrected = run_forked_together(
+        [("mnist_keras.tf1", *QUICK, path) for path in paths], [None] * len(paths))
+    assert _one_line(as_shown)[1:] == (
         52, "TabError: inconsistent use of tabs and spaces in indentation; indent with "
             "spaces only")
-    path = _program(tmp_path, "text000.py", [TEXT000_TAB])
-    assert _one_line(run_forked("mnist_keras.tf1", *QUICK, path))[1:] == (  # before training
+    assert _one_line(tab_fixed)[1:] == (  # found before any training
         60, "tf.reduece_mean does not exist; did you mean tf.reduce_mean?")
-    path = _program(tmp_path, "text000.py", [TEXT000_TAB, TEXT000_REDUECE])
-    assert _one_line(run_forked("mnist_keras.tf1", *QUICK, path))[1:] == (
+    assert _one_line(reduce_fixed)[1:] == (
         52, "AttributeError: 'Session' object has no attribute 'rin'; did you mean 'run'?")
-    path = _program(tmp_path, "text000.py", [TEXT000_TAB, TEXT000_REDUECE, TEXT000_RIN])
-    out = _ran(run_forked("mnist_keras.tf1", *QUICK, path), "cost 값은 : ", "정확도는 ")
+    out = _ran(corrected, "cost 값은 : ", "정확도는 ")
     assert out.count("cost 값은 : ") == 10  # 30 epochs, every third
 
 
