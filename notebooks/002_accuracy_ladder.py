@@ -22,7 +22,7 @@
 # 하나씩 바꾸며 인식률을 올립니다. 한 단계에 하나만 바꾸므로, 무엇이 얼마나 도왔는지가
 # 보입니다.
 #
-# | 단계 | 내용 | 인식률 (원문) |
+# | 단계 | 내용 | 정확도 (원문) |
 # |---|---|---:|
 # | 0 | Softmax 기본 구현 | 0.8894 |
 # | 1 | Deep Neural Network + ReLU | 0.2279 |
@@ -236,14 +236,15 @@ ladder[0] = record(0, _tf1_printed, history, model)
 #
 # 층을 세 개로 늘리고(784-256-256-10), 활성화 함수로 ReLU를 씁니다. 그런데 원문도 이 단계에서
 # 실패합니다. 첫 에폭의 비용이 137로 시작하고, 끝까지 2.0 근처에서 내려가지 않고, 정확도는
-# 0.2279입니다. 원문은 이것을 "Overshooting의 가능성"이라고 읽고 다음 단계에서 학습률을
+# 0.2279입니다. 원문은 이것을 "Overshooting의 가능성"으로 보고 다음 단계에서 학습률을
 # 줄입니다.
 #
 # **왜 실패하는가.** 가중치를 표준편차 1인 정규분포에서 뽑으면, 784개의 입력을 더한 첫 층의
-# 값은 수십에서 수백이 되고, ReLU 두 층을 지나 마지막 층에 이르면 로짓이 수만이 됩니다. 그래서
-# 첫 비용이 엄청나게 큽니다(원문 137, 이 노트북의 TF1 실행에서는 그보다 훨씬 큰 값). 학습률
-# 0.1로 이 큰 기울기를 따라가면 가중치가 한 번에 크게 튀고(overshooting), 대부분의 ReLU가
-# 모든 이미지에 0만 내보내는 "죽은" 상태가 됩니다.
+# 값은 표준편차가 10 가까이 되고, ReLU 두 층을 지나 마지막 층에 이르면 로짓이 수백에서
+# 수천이 됩니다. 그래서 첫 비용이 아주 크고, 학습률 0.1로 이 큰 기울기를 따라가면 가중치가
+# 한 번에 크게 튑니다(overshooting). 첫 에폭의 평균 비용이 원문은 137, 이 노트북의 TF1 실행은
+# 그보다 훨씬 큰 것은 그 폭주 때문입니다. 그 사이에 대부분의 ReLU가 모든 이미지에 0만
+# 내보내는 "죽은" 상태가 됩니다.
 #
 # - **TF1(이 노트북)**: ReLU가 모두 죽으면 로짓은 마지막 편향 `b3`뿐입니다. 학습은 `b3`만
 #   움직여 숫자들의 비율을 배우고, 비용은 ln 10 ≈ 2.30(열 개를 고르게 찍을 때의 교차
@@ -390,7 +391,7 @@ ladder[1] = record(1, _tf1_printed, history, model)
 # 원문: "Cost가 기존 대비 큰 값(2.xx)을 가지며 더 이상 0에 가깝게 수렴하지 않는다.
 # Overshooting의 가능성이 있으므로 learning_rate 값을 줄여본다." 학습률을 0.1에서 0.01로
 # 줄이면 한 걸음이 작아져 폭주가 멈추고, ReLU가 살아남아 네트워크가 실제로 배웁니다. 첫
-# 비용은 여전히 크지만(초기값이 크니까) 에폭마다 꾸준히 내려갑니다. 원문 0.9247.
+# 비용은 여전히 크지만(초기값이 크기 때문에) 에폭마다 꾸준히 내려갑니다. 원문 0.9247.
 
 # %% [markdown]
 # ### TF1 원문 (2단계 전체, `◀ 바뀜`: 1단계에서 바뀐 줄)
@@ -523,9 +524,10 @@ ladder[2] = record(2, _tf1_printed, history, model)
 # *English: rung 3, Adam: Adam instead of gradient descent: a step size per weight, from
 # the gradients so far (text: 0.9666).*
 #
-# 경사하강법 대신 Adam을 씁니다. Adam은 변수마다 지금까지의 기울기 크기를 기억해서, 기울기가
-# 큰 방향은 보폭을 줄이고 작은 방향은 늘립니다. 그래서 같은 학습률 0.01에서도 첫 에폭의 큰
-# 기울기에 휘둘리지 않고 더 빨리 내려갑니다. 원문 0.9666.
+# 경사하강법 대신 Adam을 씁니다. Adam은 가중치 하나하나마다 최근 기울기의 이동 평균과 그
+# 크기(제곱)의 이동 평균을 들고 있다가, 기울기가 큰 가중치는 조금씩, 작은 가중치는 더 크게
+# 움직입니다. 그래서 같은 학습률 0.01에서도 첫 에폭의 큰 기울기에 휘둘리지 않고 더 빨리
+# 내려갑니다. 원문 0.9666.
 
 # %% [markdown]
 # ### TF1 원문 (3단계 전체, `◀ 바뀜`: 2단계에서 바뀐 줄)
@@ -655,14 +657,16 @@ ladder[3] = record(3, _tf1_printed, history, model)
 
 # %% [markdown]
 # ## 4단계 · Xavier Initializer 적용 (원문 0.9658)
-# *English: rung 4, Xavier initialisation: Glorot (Xavier) uniform weights: the cost falls
-# further, yet accuracy does not rise at a rate of 0.01 (text: 0.9658).*
+# *English: rung 4, Xavier initialisation: Glorot (Xavier) uniform weights: a much smaller
+# first cost; the text saw accuracy fall by 0.08 points (0.9658), less than a seed moves
+# it.*
 #
 # 가중치의 초기값을 표준편차 1의 정규분포 대신 Xavier(Glorot) 방식으로 정합니다. 입력과 출력
-# 개수에 맞춰 범위를 줄인 균등분포라서 층을 지나도 값의 크기가 유지되고, 첫 비용이 훨씬
-# 작아집니다. 원문은 여기서 흥미로운 것을 봅니다: "cost가 더 작은 값을 가지지만 학습 결과는
-# 오히려 나빠졌다"(0.9666 → 0.9658). 좋은 초기값 덕분에 비용은 작아졌지만, 학습률 0.01이 이제는
-# 너무 커서 최솟값 근처를 오가기 때문입니다. 다음 단계가 그래서 학습률을 다시 줄입니다.
+# 개수에 맞춰 범위를 줄인 균등분포라서 초기값이 훨씬 작고, 첫 비용도 훨씬 작아집니다. 원문은
+# 여기서 "cost가 더 작은 값을 가지지만 학습 결과는 오히려 나빠졌다"(0.9666 → 0.9658)고
+# 보고, 학습률을 더 세밀하게 하려고 다음 단계에서 줄입니다. 그런데 0.08%p는 시드만 바꿔도
+# 생기는 차이보다 작습니다. 세 시드의 평균(`results/ladder.md`)으로는 이 단계에서 정확도가
+# 오르고(Keras 0.9576 → 0.9689), 이 노트북의 실행도 아래에 보이듯 대개 오릅니다.
 # `tf.contrib.layers.xavier_initializer()`는 TF 2에 없고, 변환기가 같은 분포인
 # `VarianceScaling(scale=1.0, mode="fan_avg", distribution="uniform")`으로 바꿉니다.
 
@@ -948,8 +952,9 @@ ladder[5] = record(5, _tf1_printed, history, model)
 # ReLU (text: 0.9795).*
 #
 # 원문: "활성화 함수로 ReLU를 사용하는 경우 He Initializer를 사용하는게 효과적이다."
-# ReLU는 입력의 절반(음수)을 0으로 만들어 신호의 분산을 절반으로 줄입니다. He 초기화는
-# 분산을 2/fan_in으로 두 배 크게 잡아 이것을 메웁니다(ReLU엔 He). 원문 0.9795: Xavier보다
+# ReLU는 입력의 절반(음수)을 0으로 만들어 층을 지날 때마다 신호의 분산을 절반으로 줄입니다.
+# He 초기화는 가중치의 분산을 2/fan_in(입력 개수에 맞춘 1/fan_in의 두 배)으로 잡아 그
+# 절반을 메웁니다(ReLU엔 He). 원문 0.9795: Xavier보다
 # 조금 좋습니다. `tf.keras.initializers.he_normal()`은 TF 2에서 Keras 3의 `HeNormal`이고,
 # 변환기가 `tf.compat.v1.keras.initializers.he_normal`로 이름을 바꿉니다.
 
@@ -1096,9 +1101,9 @@ ladder[6] = record(6, _tf1_printed, history, model)
 # more capacity, and the net starts to memorise its training images (text: 0.982).*
 #
 # 은닉층을 256개 두 층에서 512개 네 층으로 늘립니다. 가중치가 27만 개에서 120만 개로 늘어
-# 더 복잡한 모양을 배울 수 있습니다. 원문 0.982. 그러나 원문의 학습 데이터 정확도가 0.9985에
-# 이를 만큼 학습 데이터에 딱 맞춰지기 시작합니다(과적합). 다음 단계의 dropout이 이것을
-# 다룹니다.
+# 더 복잡한 모양을 배울 수 있습니다. 원문 0.982. 그러나 모델이 학습 데이터에 지나치게
+# 맞춰지기 시작해, 원문의 학습 데이터 정확도는 0.9985에 이릅니다(과적합). 다음 단계의
+# dropout이 이것을 다룹니다.
 
 # %% [markdown]
 # ### TF1 원문 (7단계 전체, `◀ 바뀜`: 6단계에서 바뀐 줄)
@@ -1421,7 +1426,7 @@ ladder[8] = record(8, _tf1_printed, history, model)
 # rung by rung (rung 1 fails in all three).*
 #
 # 원문의 정확도와 이 노트북의 두 실행을 단계별로 나란히 놓습니다. 1단계는 셋 다
-# 실패합니다(원문 0.2279, 여기서는 상수를 찍는 모델). 나머지 단계는 원문과 같은 방향으로
+# 실패합니다(원문 0.2279, 여기서는 모든 이미지에 같은 답을 내는 모델). 나머지 단계는 원문과 같은 방향으로
 # 오르며, 값의 차이는 난수(초기값, 배치 순서, dropout 마스크)에서 옵니다. 세 시드의 평균과
 # 흔들림은 아래 "정리"와 `results/ladder.md`에 있습니다.
 
@@ -1571,8 +1576,9 @@ print("Test accuracy:", score[1])
 # *English: each rung's test accuracy: the text's, this notebook's two runs, and the mean
 # of three seeds from `python -m mnist_keras.ladder` (`results/ladder.json`).*
 #
-# 원문, 이 노트북, 그리고 세 시드 평균입니다. 한 번의 실행은 난수에 따라 ±0.2~0.5%p 흔들리므로
-# (`results/ladder.md`의 ± 값), 원문과의 차이는 그 범위와 견줘 읽어야 합니다. TF1과 Keras는
+# 원문, 이 노트북, 그리고 세 시드 평균입니다. 한 번의 실행은 난수에 따라 단계마다 0.02~1.5%p
+# 흔들리므로(`results/ladder.md`의 ± 값: 학습률 0.01의 2단계가 가장 크게), 원문과의 차이는 그
+# 범위와 견줘 읽어야 합니다. TF1과 Keras는
 # 같은 모델이지만 난수를 만드는 방식이 달라 같은 시드에서도 다른 가중치에서 출발합니다.
 
 # %%
