@@ -23,7 +23,7 @@
 #
 # - **이 노트북에서 하는 일**: ① 원문의 "코드 전문"을 한 `%%tf1` 셀에서 그대로 실행하고,
 #   ② TensorFlow 2가 바꾼 줄을 보여 주고, ③ 같은 모델을 Keras 3로 다시 씁니다. 두 비용
-#   곡선을 나란히 그리고, 은닉층 softmax가 왜 정확도를 깎는지 봅니다.
+#   곡선을 나란히 그리고, 은닉층 softmax가 왜 정확도를 떨어뜨리는지 봅니다.
 # - **설치**: 저장소 폴더에서 `pip install ".[notebooks]"` (Google Colab은 README의
 #   "Colab에서" 절). MNIST 파일은 mnist-keras에 들어 있어 내려받지 않습니다.
 # - **전체 실행 시간**: 2코어 CPU에서 약 2분.
@@ -45,19 +45,20 @@ if importlib.util.find_spec("mnist_keras") is None:
 # ## 1. 원문의 TF1 코드, 그대로
 # *English: the text's full listing in one `%%tf1` cell, run as written; `--show_changes`
 # prints what TensorFlow's upgrader changed. The blog page dropped some commas
-# (`[None784]`, `"MNIST_data/"one_hot=True`) and spaced its lines with non-breaking
-# spaces; those are restored, nothing else.*
+# (`[None784]`, `"MNIST_data/"one_hot=True`, `'Epoch:''%04d'`) and spaced its lines with
+# non-breaking spaces; the commas are restored and the spaces made plain, nothing else.*
 #
 # 원문은 이미 `import tensorflow.compat.v1 as tf`와 `tf.disable_v2_behavior()`로 TF 2에서
-# TF1 방식으로 돌리도록 써 있습니다. 그래서 TensorFlow의 변환기가 바꿀 이름이 없습니다.
+# TF1 방식으로 돌리도록 쓰여 있습니다. 그래서 TensorFlow의 변환기가 바꿀 이름이 없습니다.
 # `disable_v2_behavior()`는 프로세스 전체를 TF1 모드로 바꾸는 함수인데, `%%tf1` 셀은 셀마다
-# 그래프를 따로 열어 주므로 이 호출이 필요 없고, 아래의 Keras 셀이 계속 즉시 실행(eager)으로
-# 돌 수 있도록 `%%tf1`이 이 호출을 건너뜁니다.
+# 그래프를 문장마다 열고 닫아 주므로 이 호출이 필요 없고, 아래의 Keras 셀이 계속 즉시
+# 실행(eager)으로 돌 수 있도록 `%%tf1`이 이 호출을 건너뜁니다.
 #
 # 블로그 페이지는 몇몇 쉼표를 잃었고(`[None784]`, `"MNIST_data/"one_hot=True`,
 # `'Epoch:''%04d'`), 빈칸을 줄바꿈 없는 공백(U+00A0)으로 보여 줍니다. 복사해 그대로 실행하면
 # `mnist-keras-tf1`이 "non-breaking spaces ... replace them all with plain spaces"라고 한 줄로
-# 알려 줍니다. 이 노트북에서는 그 두 가지만 되살렸습니다.
+# 알려 줍니다. 이 노트북에서는 쉼표를 되살리고 그 공백을 보통 공백으로 바꾼 것 말고는 고치지
+# 않았습니다.
 
 # %%
 # %%tf1 --show_changes
@@ -146,7 +147,7 @@ print(f"TF1 graph: {sum(v.shape.num_elements() for v in tf.trainable_variables()
 # 위 출력에서 보듯 이 글의 코드는 변환기가 고칠 것이 없습니다. `tensorflow.compat.v1`이
 # TF1의 API를 TF 2 안에 그대로 모아 둔 모듈이기 때문입니다. 없어진 것은 MNIST를 내려받던
 # `tensorflow.examples.tutorials.mnist` 하나이고, mnist-keras가 같은 이름과 같은 동작
-# (학습 55,000장, `next_batch`가 에폭마다 섞기)으로 대신합니다.
+# (학습 55,000장, 에폭마다 섞어 주는 `next_batch`)으로 대신합니다.
 # [docs/tf1-to-keras.md](../docs/tf1-to-keras.md)에 각 TF1 API의 TF 2 이름과 Keras 3의 짝을
 # 모아 두었습니다.
 
@@ -193,8 +194,8 @@ print('Accuracy:', keras_accuracy)
 # 두 곡선 모두 천천히 내려갑니다. 은닉층에 softmax를 쓰면 각 층의 256개 출력이 합해서 1이
 # 되도록 눌리므로, 대부분이 0에 가까운 아주 작은 값이 됩니다. 다음 층이 받는 신호가
 # 희미해서 학습이 더디고, 같은 15 에폭 동안 ReLU만큼 올라가지 못합니다(다음 글 002의
-# ReLU 단계와 비교해 보세요). 아래 오른쪽 그림은 학습이 끝난 Keras 모델의 첫 은닉층이 시험
-# 이미지 500장에 내는 출력의 분포(세로는 로그 눈금)이고, 점선은 256개가 똑같이 나눠 가질
+# 3단계, ReLU와 Adam에 같은 N(0, 1) 초기값인 단계와 비교해 보세요). 아래 오른쪽 그림은 학습이
+# 끝난 Keras 모델의 첫 은닉층이 시험 이미지 500장에 내는 출력의 분포(세로는 로그 눈금)이고, 점선은 256개가 똑같이 나눠 가질
 # 때의 값 1/256입니다.
 
 # %%

@@ -21,7 +21,7 @@
 # 않았습니다. 그래서 이 노트북의 "원문 코드"는 번역된 그 튜토리얼의 코드입니다:
 # `tensorflow/g3doc/tutorials/mnist/pros/index.md`, TensorFlow 0.7~0.8 시절의 판.
 # 번역이 말하는 그대로 비용은 미니배치 전체에 대해 **합한** 교차 엔트로피
-# (`-tf.reduce_sum(y_*tf.log(y))`), 경사하강법의 보폭은 **0.01**, 한 번에 **50개**, 결과는
+# (`-tf.reduce_sum(y_*tf.log(y))`), 경사하강법의 학습률은 **0.01**, 한 번에 **50개**, 결과는
 # **약 91%** 인 판입니다(뒤의 판은 평균(`reduce_mean`)과 0.5, 100개, 92%로 바뀌었습니다).
 # 합성곱 신경망도 같은 판의 코드(합한 비용, Adam 1e-4, 20,000 스텝)이고, **약 99.2%** 입니다.
 #
@@ -75,7 +75,7 @@ sess = tf.InteractiveSession()
 # `x`와 `y_`는 값이 아니라 나중에 넣을 자리(placeholder)이고, `W`와 `b`는 0으로 채워 시작하는
 # 변수입니다. 변수는 세션에서 초기화해야 쓸 수 있습니다(`tf.initialize_all_variables()`, 뒤의
 # 판에서는 `tf.global_variables_initializer()`). 비용은 미니배치 50장 전체에 대해 **합한** 교차
-# 엔트로피라서, 평균을 쓰는 뒤의 판의 보폭 0.5와 이 판의 0.01 × 50 = 0.5는 같은 걸음입니다.
+# 엔트로피라서, 평균을 쓰는 뒤의 판의 학습률 0.5와 이 판의 0.01 × 50 = 0.5는 같은 걸음입니다.
 
 # %%
 # %%tf1 --show_changes
@@ -119,7 +119,7 @@ print(f"TF1 graph: {W.shape.num_elements() + b.shape.num_elements():,} parameter
 #
 # - `tf.InteractiveSession`, `tf.placeholder`, `tf.train.GradientDescentOptimizer` →
 #   `tf.compat.v1.…`: 그래프를 만들고 세션에서 돌리는 TF1 방식의 API입니다.
-# - `tf.initialize_all_variables()` → `tf.compat.v1.initialize_all_variables()`: TF 1.0에서
+# - `tf.initialize_all_variables()` → `tf.compat.v1.initialize_all_variables()`: TF 0.12에서
 #   이미 `tf.global_variables_initializer()`로 이름이 바뀐 더 옛 이름입니다. TF 2의
 #   `compat.v1`에도 남아 있습니다.
 # - `tf.log` → `tf.math.log`: 수학 함수들이 `tf.math` 아래로 정리됐습니다.
@@ -135,7 +135,7 @@ print(f"TF1 graph: {W.shape.num_elements() + b.shape.num_elements():,} parameter
 #
 # `Dense(10, activation="softmax")`가 `tf.nn.softmax(tf.matmul(x,W) + b)`이고, 비용을 합하는
 # 것은 `CategoricalCrossentropy(reduction="sum")`입니다. 1,000 스텝 × 50장 = 50,000장이므로
-# 학습 이미지 50,000장을 한 번 지나가면 됩니다.
+# 학습 이미지 55,000장 가운데 50,000장을 한 번 씁니다.
 
 # %%
 import keras
@@ -159,9 +159,9 @@ print(softmax.evaluate(mnist.test.images, mnist.test.labels, verbose=0)[1])
 # *English: the convolutional net, snippet by snippet in the tutorial's order, in the same
 # graph and session as the regression above.*
 #
-# 튜토리얼은 91%를 "부끄러울 정도로 나쁘다"고 하고 작은 합성곱 신경망으로 바꿔 탑니다.
+# 튜토리얼은 91%를 "부끄러울 정도로 나쁘다"고 하고 작은 합성곱 신경망으로 넘어갑니다.
 # 가중치는 표준편차 0.1의 절단 정규분포(대칭을 깨고 기울기 0을 피하려고), 편향은 0.1(ReLU가
-# "죽지" 않게 조금 양수로)에서 시작합니다. 합성곱은 보폭 1에 크기를 유지하는 패딩('SAME'),
+# "죽지" 않게 조금 양수로)에서 시작합니다. 합성곱은 스트라이드 1에 크기를 유지하는 패딩('SAME'),
 # 풀링은 2×2 최대 풀링입니다.
 
 # %%
@@ -182,7 +182,7 @@ def max_pool_2x2(x):
                         strides=[1, 2, 2, 1], padding='SAME')
 
 # %% [markdown]
-# ### 첫 합성곱 계층, 두번째 합성곱 계층
+# ### 첫 번째 합성곱 계층, 두 번째 합성곱 계층
 # *English: 32 features of 5x5, then 64; each pooled to half the size: 28 → 14 → 7.*
 
 # %%
@@ -202,7 +202,7 @@ h_conv2 = tf.nn.relu(conv2d(h_pool1, W_conv2) + b_conv2)
 h_pool2 = max_pool_2x2(h_conv2)
 
 # %% [markdown]
-# ### Densely Connected Layer, 탈락 (Dropout), 판독 계층
+# ### 완전 연결 계층, 드롭아웃(Dropout), 출력층
 # *English: a dense layer of 1024 on the 7x7x64 maps, dropout with a `keep_prob`
 # placeholder, and a softmax readout.*
 
@@ -233,7 +233,7 @@ print(f"TF1 graph: {sum(v.shape.num_elements() for v in cnn_weights):,} paramete
 # when measuring, 20,000 steps of 50 images. The tutorial logs every 100 steps; here every
 # 1,000, to keep the output short (the one change to its code).*
 #
-# 경사하강법 대신 Adam, `feed_dict`의 `keep_prob`로 학습 때만 탈락을 켭니다(0.5). 튜토리얼은
+# 경사하강법 대신 Adam을 쓰고, 학습할 때만 드롭아웃을 켭니다(`keep_prob` 0.5). 튜토리얼은
 # 100 스텝마다 그 배치의 정확도를 출력하지만, 20,000 스텝이면 200줄이라 이 노트북에서는 1,000
 # 스텝마다 출력합니다. 코드에서 바꾼 것은 이 한 곳뿐입니다. 2코어 CPU에서 약 10분 걸립니다.
 

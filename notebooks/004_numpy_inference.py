@@ -24,7 +24,7 @@
 # 그 pickle 파일은 이 저장소에 없고, 믿을 수 없는 pickle은 열면 안 됩니다(pickle은 임의의
 # 코드를 실행할 수 있습니다). 그래서 같은 모양의 네트워크를 Keras 3로 학습하고(가중치
 # Glorot uniform, 편향 0, Adam 0.001, 15 에폭, 배치 100: 이 프로젝트의 선택), 그 가중치를
-# 원문의 `network` 사전에 담아 원문의 NumPy 코드를 그대로 실행합니다.
+# 원문의 `network` 딕셔너리에 담아 원문의 NumPy 코드를 그대로 실행합니다.
 #
 # - **이 노트북에서 하는 일**: ① Keras 3로 같은 모양의 네트워크를 학습하고, ② 그 가중치로
 #   원문의 NumPy 추론 프로그램을 그대로(한 장씩, 100장씩) 실행하고, ③ 두 추론이 같은 답을
@@ -53,8 +53,8 @@ if importlib.util.find_spec("mnist_keras") is None:
 # ids, as the text's `load_mnist(normalize=True, flatten=True, one_hot_label=False)` gave
 # them.*
 #
-# 원문의 `load_mnist`는 책의 `dataset/mnist.py`에 있는 함수라서, 같은 모양(0~1로 나눈 픽셀,
-# 784개로 편 이미지, 정수 레이블)으로 주는 mnist-keras의 `input_data`로 대신합니다.
+# 원문의 `load_mnist`는 책의 `dataset/mnist.py`에 있는 함수라서, 같은 모양(0~1 범위의 픽셀,
+# 784개 값으로 펼친 이미지, 정수 레이블)으로 주는 mnist-keras의 `input_data`로 대신합니다.
 
 # %%
 import numpy as np

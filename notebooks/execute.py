@@ -8,7 +8,9 @@ Each notebook is its jupytext pair: ``NAME.py`` (percent format, what a diff sho
 source, ``NAME.ipynb`` the same cells with their outputs. A full run reads the ``.py``,
 executes it in a fresh ``python3`` kernel with nbclient from the notebook's folder, and
 writes ``NAME.ipynb`` (outputs, and the seconds it took and the settings in its
-metadata). ``--quick`` runs a copy in which a cell after the first serves 1,000 training,
+metadata). ``--markdown`` takes a corrected ``.py``'s prose into the committed ``.ipynb``
+without running anything, when no code cell changed (it refuses otherwise). ``--quick``
+runs a copy in which a cell after the first serves 1,000 training,
 1,000 test and 500 validation images (``input_data.limit``) and ``QUICK``'s replacements shorten the
 texts' loops (their programs stay as written in the notebook itself); ``--no_run``
 writes the cells alone.
@@ -64,6 +66,19 @@ def load(name: str, quick: bool = False) -> nbformat.NotebookNode:
     return notebook
 
 
+def take_markdown(name: str, out: pathlib.Path) -> None:
+    """The ``.py``'s markdown cells into the committed ``.ipynb``; its code cells and their
+    outputs stay, and must be the ``.py``'s code."""
+    source = jupytext.read(HERE / f"{name}.py")
+    committed = nbformat.read(out / f"{name}.ipynb", as_version=4)
+    kinds = [(c.cell_type, c.source if c.cell_type == "code" else "") for c in committed.cells]
+    if kinds != [(c.cell_type, c.source if c.cell_type == "code" else "") for c in source.cells]:
+        raise SystemExit(f"execute.py: error: {name}: its code changed; run it again")
+    for cell, new in zip(committed.cells, source.cells):
+        cell.source = new.source
+    nbformat.write(committed, out / f"{name}.ipynb")
+
+
 def execute(notebook: nbformat.NotebookNode, timeout: int | None = None) -> float:
     """Runs ``notebook`` in place, from this folder, in a fresh kernel; returns seconds."""
     start = time.perf_counter()
@@ -80,11 +95,16 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--no_run", action="store_true",
                         help="write the notebook from its .py without running it")
     parser.add_argument("--out", default=str(HERE), help="where the .ipynb go")
+    parser.add_argument("--markdown", action="store_true",
+                        help="take the .py's prose into the .ipynb; run nothing")
     args = parser.parse_args(argv)
     unknown = sorted(set(args.names) - set(names()))
     if unknown:
         raise SystemExit(f"execute.py: error: unknown notebook {unknown}; valid: {names()}")
     for name in args.names or names():
+        if args.markdown:
+            take_markdown(name, pathlib.Path(args.out))
+            continue
         notebook = load(name, args.quick)
         seconds = 0.0 if args.no_run else execute(notebook)
         settings = "not run" if args.no_run else "quick" if args.quick else "full"
