@@ -45,16 +45,16 @@
 # - **TF1 → Keras 대응표**: [docs/tf1-to-keras.md](../docs/tf1-to-keras.md)
 
 # %%
-        # 준비: mnist-keras가 없으면 무엇을 설치할지 한 줄로 알려 주고 멈춥니다. 있으면
+# 준비: mnist-keras가 없으면 무엇을 설치할지 한 줄로 알려 주고 멈춥니다. 있으면
 # TensorFlow를 조용히 시작하고 %%tf1 셀을 켭니다(%load_ext), 그림은 노트북 안에 그립니다.
-        import importlib.util
+import importlib.util
 
-        if importlib.util.find_spec("mnist_keras") is None:
-            from IPython.core.error import UsageError
-            raise UsageError('mnist-keras가 없습니다: 저장소 폴더에서 pip install ".[notebooks]" 를 '
-                             '실행하고 커널을 다시 시작하세요')
-        # %load_ext mnist_keras.tf1
-        # %matplotlib inline
+if importlib.util.find_spec("mnist_keras") is None:
+    from IPython.core.error import UsageError
+    raise UsageError('mnist-keras가 없습니다: 저장소 폴더에서 pip install ".[notebooks]" 를 '
+                     '실행하고 커널을 다시 시작하세요')
+# %load_ext mnist_keras.tf1
+# %matplotlib inline
 
 # %% [markdown]
 # ## 그림과 기록
