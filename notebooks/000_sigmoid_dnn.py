@@ -26,7 +26,7 @@
 #   Keras 3로 처음부터 끝까지 다시 씁니다. 마지막에 두 비용 곡선을 나란히 그립니다.
 # - **설치**: 저장소 폴더에서 `pip install ".[notebooks]"` 한 번이면 됩니다(Google Colab은
 #   README의 "Colab에서" 절). MNIST 파일은 mnist-keras에 들어 있어 내려받지 않습니다.
-# - **전체 실행 시간**: 2코어 CPU에서 약 3분.
+# - **전체 실행 시간**: 2코어 CPU에서 약 1분.
 # - **TF1 → Keras 대응표**: [docs/tf1-to-keras.md](../docs/tf1-to-keras.md)
 
 # %%

@@ -26,7 +26,7 @@
 #   곡선을 나란히 그리고, 은닉층 softmax가 왜 정확도를 떨어뜨리는지 봅니다.
 # - **설치**: 저장소 폴더에서 `pip install ".[notebooks]"` (Google Colab은 README의
 #   "Colab에서" 절). MNIST 파일은 mnist-keras에 들어 있어 내려받지 않습니다.
-# - **전체 실행 시간**: 2코어 CPU에서 약 2분.
+# - **전체 실행 시간**: 2코어 CPU에서 1분이 안 걸립니다.
 # - **TF1 → Keras 대응표**: [docs/tf1-to-keras.md](../docs/tf1-to-keras.md)
 
 # %%

@@ -31,7 +31,7 @@
 #   행렬을 그립니다.
 # - **설치**: 저장소 폴더에서 `pip install ".[notebooks]"` (Google Colab은 README의
 #   "Colab에서" 절). MNIST 파일은 mnist-keras에 들어 있어 내려받지 않습니다.
-# - **전체 실행 시간**: 2코어 CPU에서 약 25분(합성곱 신경망 20,000 스텝을 TF1과 Keras로 한
+# - **전체 실행 시간**: 2코어 CPU에서 약 20분(합성곱 신경망 20,000 스텝을 TF1과 Keras로 한
 #   번씩).
 # - **TF1 → Keras 대응표**: [docs/tf1-to-keras.md](../docs/tf1-to-keras.md)
 

@@ -31,7 +31,7 @@
 #   내는지, 무엇을 틀리는지 그림으로 봅니다.
 # - **설치**: 저장소 폴더에서 `pip install ".[notebooks]"` (Google Colab은 README의
 #   "Colab에서" 절).
-# - **전체 실행 시간**: 2코어 CPU에서 약 1분.
+# - **전체 실행 시간**: 2코어 CPU에서 30초쯤.
 # - **TF1 → Keras 대응표**: [docs/tf1-to-keras.md](../docs/tf1-to-keras.md)
 
 # %%
