@@ -175,7 +175,7 @@ def test_the_committed_notebook_is_its_source_with_small_outputs(name):
     # Outputs from a run with the notebook's own settings, or none at all.
     ran = any(c.get("outputs") for c in committed.cells if c.cell_type == "code")
     assert committed.metadata["mnist_keras"]["settings"] == ("full" if ran else "not run")
-    assert path.stat().st_size < 200_000  # no image blobs, outputs kept small
+    assert path.stat().st_size < 500_000  # outputs kept small: pictures of about 20 KB each
 
 
 def test_the_readmes_code_is_the_notebooks():
