@@ -49,16 +49,14 @@ def main(argv):
     if len(argv) < 2:
         raise console.fail(PROGRAM, "name the program to run: mnist-keras-tf1 lab.py [ARGS]")
     path, args = argv[1], argv[2:]
-    from mnist_keras.tf1 import runner
+    from mnist_keras.data import input_data
+    from mnist_keras.tf1 import legacy_modules, runner
 
     try:
         source = runner.read(path)
         if runner.wants_legacy_keras(source):
-            runner.use_legacy_keras()
+            legacy_modules.use_legacy_keras()
         console.start_tensorflow()
-        from mnist_keras.data import input_data
-        from mnist_keras.tf1 import legacy_modules
-
         program = runner.prepare(path, source)
         if FLAGS.write:
             with open(FLAGS.write, "w", encoding="utf-8") as f:

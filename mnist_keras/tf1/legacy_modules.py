@@ -39,6 +39,7 @@ KERAS2 = {f"keras.layers.{m}": "keras.layers" for m in (
     "recurrent", "embeddings", "noise", "local", "wrappers")}
 KERAS2.update({"keras.utils.np_utils": "keras.utils",
                "keras.utils.generic_utils": "keras.utils"})
+LEGACY_KERAS = "TF_USE_LEGACY_KERAS"  # read once, when TensorFlow loads
 DATASETS = ("mnist", "fashion_mnist", "cifar10", "cifar100", "imdb", "reuters",
             "boston_housing", "california_housing")
 
@@ -185,12 +186,21 @@ def install() -> None:
     _patch_keras_datasets()
 
 
+def use_legacy_keras() -> None:
+    """Has TensorFlow, when it loads, give ``tf.compat.v1.layers`` (and ``tf.keras``)
+    from tf-keras; one line where tf-keras is not installed."""
+    if importlib.util.find_spec("tf_keras") is None:
+        raise InputError("this program uses tf.layers, which Keras 3 dropped; the "
+                         "tf-keras package brings it back: pip install 'tf-keras~=2.21.0'")
+    os.environ[LEGACY_KERAS] = "1"
+
+
 def prepare(graph: bool, legacy_keras: bool = False) -> None:
     """What a program written by ``mnist-keras-tf1 --write`` calls before anything else:
     tf-keras for ``tf.layers`` (before TensorFlow loads), the modules above, and graph
     mode for TF1 code."""
     if legacy_keras:
-        os.environ["TF_USE_LEGACY_KERAS"] = "1"
+        use_legacy_keras()
     install()
     if graph:
         import tensorflow as tf

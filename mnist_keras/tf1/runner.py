@@ -19,7 +19,6 @@ import sys
 from mnist_keras.errors import InputError
 from mnist_keras.tf1 import diagnosis, legacy_modules, names, upgrade
 
-LEGACY_KERAS = "TF_USE_LEGACY_KERAS"  # read once, when TensorFlow loads
 _LAYERS = re.compile(r"\b(tf|tensorflow)\.(compat\.v1\.)?layers\.")
 
 
@@ -57,17 +56,6 @@ def wants_legacy_keras(source: str) -> bool:
     return bool(_LAYERS.search(source))
 
 
-def use_legacy_keras() -> None:
-    """Has TensorFlow, when it loads, give ``tf.compat.v1.layers`` (and ``tf.keras``)
-    from tf-keras; one line where tf-keras is not installed."""
-    import importlib.util
-
-    if importlib.util.find_spec("tf_keras") is None:
-        raise ProgramError("this program uses tf.layers, which Keras 3 dropped; the "
-                           "tf-keras package brings it back: pip install 'tf-keras~=2.21.0'")
-    os.environ[LEGACY_KERAS] = "1"
-
-
 def check_syntax(path: str, source: str) -> None:
     try:
         compile(source, path, "exec", dont_inherit=True)
@@ -87,9 +75,9 @@ def prepare(path: str, source: str, bindings: dict | None = None) -> Program:
     check_syntax(path, source)
     upgraded = upgrade.upgrade(source)
     tree = ast.parse(upgraded.source)
-    if upgraded.uses_layers and os.environ.get(LEGACY_KERAS) != "1":
+    if upgraded.uses_layers and os.environ.get(legacy_modules.LEGACY_KERAS) != "1":
         raise ProgramError(f"{path}: tf.layers needs tf-keras loaded before TensorFlow: "
-                           f"set {LEGACY_KERAS}=1")
+                           f"set {legacy_modules.LEGACY_KERAS}=1")
     modules = dict(bindings or {})
     for name, (module, line) in upgrade.tensorflow_names(tree).items():
         hint = names.removed_hint(module)
