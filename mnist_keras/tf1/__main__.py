@@ -14,7 +14,7 @@ mnist-keras: nothing is downloaded.
 
 from __future__ import annotations
 
-import sys
+import os
 
 from absl import app, flags
 
@@ -51,6 +51,7 @@ def main(argv):
     path, args = argv[1], argv[2:]
     from mnist_keras.data import input_data
     from mnist_keras.tf1 import legacy_modules, runner
+    from mnist_keras.training import atomic
 
     try:
         source = runner.read(path)
@@ -59,8 +60,10 @@ def main(argv):
         console.start_tensorflow()
         program = runner.prepare(path, source)
         if FLAGS.write:
-            with open(FLAGS.write, "w", encoding="utf-8") as f:
-                f.write(runner.standalone(program))
+            if os.path.isdir(FLAGS.write):
+                raise InputError(f"--write={FLAGS.write} is a directory; name a file")
+            # Whole or not at all: a kill mid-write leaves no half program.
+            atomic.write_bytes(FLAGS.write, runner.standalone(program).encode("utf-8"))
             print(f"{PROGRAM}: wrote {FLAGS.write}; run it with: python {FLAGS.write}")
             return 0
         if FLAGS.show_changes:
