@@ -52,7 +52,7 @@ class Training:
 
 @dataclasses.dataclass(frozen=True)
 class WeightAverage:
-    """An average of the weights, scored instead of the last ones (stage 16 on).
+    """An average of the weights, scored instead of the last ones (stage 15 on).
 
     Attributes:
       ema_momentum: each step the average moves ``1 - ema_momentum`` of the way to the
