@@ -133,18 +133,17 @@ def v1_needs_training_flag(hp: HParams) -> bool:
 
 def v1_augment(hp: HParams, images: tf.Tensor, training: tf.Tensor) -> tf.Tensor:
     """The augmentation as ``augmentation`` builds it, in training only."""
-    def distorted(images, affine: bool):
-        return distortion.distorted(
-            images, *((hp.rotation, hp.zoom, hp.shift) if affine else (0.0, 0.0, 0.0)),
-            hp.elastic, hp.elastic_sigma, lambda shape: tf.random.uniform(shape, -1.0, 1.0),
-            tf.random.normal)
-
     if hp.one_pass:
-        return tf.cond(training, lambda: distorted(images, True), lambda: images)
-    images = cnn.v1_augment(hp, images, training)
-    if not hp.elastic:
-        return images
-    return tf.cond(training, lambda: distorted(images, False), lambda: images)
+        affine = (hp.rotation, hp.zoom, hp.shift)
+    else:  # Keras' three layers first; the elastic distortion alone after them
+        images = cnn.v1_augment(hp, images, training)
+        if not hp.elastic:
+            return images
+        affine = (0.0, 0.0, 0.0)
+    return tf.cond(training, lambda: distortion.distorted(
+        images, *affine, hp.elastic, hp.elastic_sigma,
+        lambda shape: tf.random.uniform(shape, -1.0, 1.0), tf.random.normal),
+        lambda: images)
 
 
 def v1_logits(hp: HParams, x: tf.Tensor, keep_prob: tf.Tensor,
