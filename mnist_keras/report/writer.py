@@ -88,7 +88,7 @@ def _markdown(summary: list[dict], command: str, machine: dict, confusion: str,
             "three products a layer, times the images it trained on; the rungs beyond "
             "stage 9 may take twice stage 9's); s/epoch is the median "
             "training time per pass over the run's training images (60,000 for "
-            "keras_dropout and stages 13-14, else 55,000; for the step-mode stages, the time "
+            "keras_dropout and stages 13 on, else 55,000; for the step-mode stages, the time "
             "that many images take); matmul "
             "GFLOP/s is the machine's float32 matmul rate measured before each run (the "
             "median of the row's runs; '-' for runs made before it was recorded, on an "
