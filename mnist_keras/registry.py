@@ -10,13 +10,13 @@ import importlib
 import types
 
 # The ladder first (text 002; "9" is the experts' CNN of text 003), its rungs beyond the
-# tutorials (10-19), then the other texts' systems and the rungs' descriptive names.
+# tutorials (10-20), then the other texts' systems and the rungs' descriptive names.
 STAGES: dict[str, str] = {
     "0": "stage0", "1": "stage1", "2": "stage2", "3": "stage3", "4": "stage4",
     "5": "stage5", "6": "stage6", "7": "stage7", "8": "stage8", "9": "experts_cnn",
     "10": "stage10", "11": "stage11", "12": "stage12", "13": "stage13", "14": "stage14",
     "15": "stage15", "16": "stage16", "17": "stage17", "18": "stage18",
-    "19": "stage19",
+    "19": "stage19", "20": "stage20",
     "sigmoid": "sigmoid",
     "softmax_hidden": "softmax_hidden",
     "keras_dropout": "keras_dropout",
@@ -33,6 +33,7 @@ STAGES: dict[str, str] = {
     "elastic": "stage17",
     "wide": "stage18",
     "wide_elastic": "stage19",
+    "wide_elastic_no_dropout": "stage20",
 }
 
 

@@ -24,7 +24,7 @@ PARAMS = {
     # norm) and the logits layer (128*10 + 10)
     "14": 327242, "15": 327242, "16": 327242, "17": 327242,
     # the same stack at 1.5x channels: 48, 96, 192 filters; logits 192*10 + 10
-    "18": 733546, "19": 733546,
+    "18": 733546, "19": 733546, "20": 733546,
 }
 
 # The ladder table of text 002, transcribed: hidden widths, hidden activation, weight
@@ -96,7 +96,8 @@ CHANGES = {"1": {"hidden"},  # stage 0 has no hidden layer; ReLU is the default
            "17": {"elastic"},  # elastic distortion in the same resampling
            # width on 14, the last rung kept, for the steps the budget leaves
            "18": {"layers", "dropout", "steps"},
-           "19": {"one_pass", "elastic"}}  # 17's distortion on the wider net
+           "19": {"one_pass", "elastic"},  # 17's distortion on the wider net
+           "20": {"dropout"}}  # none: the distortion regularizes
 RUNG_BEFORE = {"18": "14"}  # 15-17 were not kept (docs/beyond.md)
 
 
