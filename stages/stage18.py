@@ -10,7 +10,9 @@ group falls from 0.4 to 0.25. Everything else is stage 14's: Keras' turn, zoom a
 shift, Adam from 1e-3, batch 50, all 60,000 images.
 
 Run:   python -m mnist_keras --stage=18        (or --stage=wide)
-Measured: see docs/beyond.md.
+Measured: validation 0.9978 after the last step (stage 14: 0.9972), loss 0.0088 (0.0096),
+test 0.9966, trained on TF1's 55,000 (``--nofull_train``, seed 1234); 12.4 min on 2
+cores of an AMD EPYC (docs/beyond.md).
 """
 
 import dataclasses
