@@ -105,8 +105,8 @@ def test_the_conv_stacks_train_within_twice_stage9s_flops(stage_id):
 # Stage 12 trains with stage 10's batch norm and stage 11's augmentation, so its steps
 # fail on a defect in either; 13's model and graph are 12's (it changes the data only).
 # 17 trains with 15's average and 16's and its own distortion (its graph: the distortion);
-# 18 is 14's net widened, 19 that net with 17's distortion.
-@pytest.mark.parametrize("stage_id", ["12", "14", "17", "18", "19"])
+# 18 is 14's net widened, 19 that net with 17's distortion, 20 that without dropout.
+@pytest.mark.parametrize("stage_id", ["12", "14", "17", "18", "19", "20"])
 def test_a_few_steps_lower_the_loss_in_both_apis(small, stage_id):
     stage = registry.get(stage_id)
     hp = dataclasses.replace(stage.HParams(), steps=STEPS, log_every=STEPS)
