@@ -118,7 +118,7 @@ def test_a_few_steps_lower_the_loss_in_both_apis(small, stage_id):
     model.fit(make_dataset(split, hp.batch_size, seed=hp.seed, num_batches=STEPS),
               steps_per_epoch=STEPS, verbose=0)
     assert _train_loss(model.predict_on_batch, split) < before
-    if hp.elastic:  # its graph is 14's or 18's net; its distortion: test_distortion.py
+    if getattr(hp, "elastic", 0):  # the graph's distortion: test_distortion.py
         return
     g = tf1_graph.build_graph(hp)
     with tf.compat.v1.Session(graph=g.graph) as sess:
