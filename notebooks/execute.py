@@ -66,13 +66,17 @@ def load(name: str, quick: bool = False) -> nbformat.NotebookNode:
     return notebook
 
 
+def _code(cells: list) -> list[tuple[str, str]]:
+    """Each cell's kind, and its source where it is code: what prose edits leave alone."""
+    return [(c.cell_type, c.source if c.cell_type == "code" else "") for c in cells]
+
+
 def take_markdown(name: str, out: pathlib.Path) -> None:
     """The ``.py``'s markdown cells into the committed ``.ipynb``; its code cells and their
     outputs stay, and must be the ``.py``'s code."""
     source = jupytext.read(HERE / f"{name}.py")
     committed = nbformat.read(out / f"{name}.ipynb", as_version=4)
-    kinds = [(c.cell_type, c.source if c.cell_type == "code" else "") for c in committed.cells]
-    if kinds != [(c.cell_type, c.source if c.cell_type == "code" else "") for c in source.cells]:
+    if _code(committed.cells) != _code(source.cells):
         raise SystemExit(f"execute.py: error: {name}: its code changed; run it again")
     for cell, new in zip(committed.cells, source.cells):
         cell.source = new.source

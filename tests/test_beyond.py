@@ -1,4 +1,4 @@
-"""The rungs beyond the tutorials (stages 10-19): batch norm and augmentation in both
+"""The rungs beyond the tutorials (stages 10-20): batch norm and augmentation in both
 APIs, augmentation off at inference, stage 14's one change (the net), and a few steps
 of each that lower the loss."""
 
