@@ -10,13 +10,14 @@ import importlib
 import types
 
 # The ladder first (text 002; "9" is the experts' CNN of text 003), its rungs beyond the
-# tutorials (10-22), then the other texts' systems and the rungs' descriptive names.
+# tutorials (10-23), then the other texts' systems and the rungs' descriptive names.
 STAGES: dict[str, str] = {
     "0": "stage0", "1": "stage1", "2": "stage2", "3": "stage3", "4": "stage4",
     "5": "stage5", "6": "stage6", "7": "stage7", "8": "stage8", "9": "experts_cnn",
     "10": "stage10", "11": "stage11", "12": "stage12", "13": "stage13", "14": "stage14",
     "15": "stage15", "16": "stage16", "17": "stage17", "18": "stage18",
     "19": "stage19", "20": "stage20", "21": "stage21", "22": "stage22",
+    "23": "stage23",
     "sigmoid": "sigmoid",
     "softmax_hidden": "softmax_hidden",
     "keras_dropout": "keras_dropout",
@@ -36,6 +37,7 @@ STAGES: dict[str, str] = {
     "wide_elastic_no_dropout": "stage20",
     "wide_average": "stage21",
     "wider": "stage22",
+    "late_width": "stage23",
 }
 
 

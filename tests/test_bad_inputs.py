@@ -15,11 +15,11 @@ import pytest
 
 from conftest import REPO, run_cli, run_in_process
 
-STAGES = ("0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, "
-          "sigmoid, softmax_hidden, keras_dropout, experts_softmax, experts_cnn, "
+STAGES = ("0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, "
+          "21, 22, 23, sigmoid, softmax_hidden, keras_dropout, experts_softmax, experts_cnn, "
           "numpy_sigmoid, batch_norm, augmentation, schedule, all_images, conv_stack, "
           "weight_average, one_pass, elastic, wide, wide_elastic, "
-          "wide_elastic_no_dropout, wide_average, wider")
+          "wide_elastic_no_dropout, wide_average, wider, late_width")
 PROC = "/proc/mnist_keras"  # a place no process can write, whoever runs it
 
 # (what, command and flags, exit status, the line on stderr); {tmp} is a scratch dir.
@@ -98,10 +98,10 @@ CASES = [
     ("a stage with no search space", ["mnist_keras.tune", "--stage=1",
                                       "--directory={tmp}/t"], 1,
      "mnist_keras.tune: error: stage '1' has no search space; stages with one: 2, 3, 4, "
-     "5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, keras_dropout, "
-     "experts_cnn, batch_norm, augmentation, schedule, all_images, conv_stack, "
+     "5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, "
+     "keras_dropout, experts_cnn, batch_norm, augmentation, schedule, all_images, conv_stack, "
      "weight_average, one_pass, elastic, wide, wide_elastic, "
-     "wide_elastic_no_dropout, wide_average, wider"),
+     "wide_elastic_no_dropout, wide_average, wider, late_width"),
     ("no trial cap for random search", ["mnist_keras.tune", "--max_trials=0"], 1,
      "mnist_keras.tune: error: flags max_trials=0, tuner=random: --max_trials=0 (no cap) "
      "is for --tuner=hyperband"),

@@ -27,6 +27,8 @@ PARAMS = {
     "18": 733546, "19": 733546, "20": 733546, "21": 733546,
     # at 2x channels: 64, 128, 256 filters; logits 256*10 + 10
     "22": 1301642,
+    # 14's first group (32 filters), 18's second and third (96, 192)
+    "23": 675818,
 }
 
 # The ladder table of text 002, transcribed: hidden widths, hidden activation, weight
@@ -101,9 +103,10 @@ CHANGES = {"1": {"hidden"},  # stage 0 has no hidden layer; ReLU is the default
            "19": {"one_pass", "elastic"},  # 17's distortion on the wider net
            "20": {"dropout"},  # none: the distortion regularizes
            "21": {"ema_momentum", "bn_refresh_batches"},  # 15's average on 18
-           "22": {"layers", "steps"}}  # 2x width on 18, for the steps the budget leaves
+           "22": {"layers", "steps"},  # 2x width on 18, for the steps the budget leaves
+           "23": {"layers", "steps"}}  # 18's width in the later groups, more steps
 # 15-17 and 19-20 were not kept (docs/beyond.md)
-RUNG_BEFORE = {"18": "14", "21": "18", "22": "18"}
+RUNG_BEFORE = {"18": "14", "21": "18", "22": "18", "23": "18"}
 
 
 @pytest.mark.parametrize("stage_id", list(CHANGES))
