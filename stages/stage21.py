@@ -10,7 +10,9 @@ and dropout 0.25, so its last weights may wander more. The net, the images, the 
 and the schedule are stage 18's. Keras only: the TF1 graph of the same net is stage 18's.
 
 Run:   python -m mnist_keras --stage=21        (or --stage=wide_average)
-Measured: see docs/beyond.md.
+Measured: validation 0.9976 (stage 18: 0.9978), loss 0.0088 (0.0088), test 0.9964, the
+average scored, trained on TF1's 55,000 (``--nofull_train``, seed 1234); 13.1 min on 2
+cores of an AMD EPYC (docs/beyond.md). Not kept.
 """
 
 import dataclasses

@@ -10,7 +10,9 @@ asks whether the trade goes on. Dropout, augmentation, Adam from 1e-3 and batch 
 stage 18's.
 
 Run:   python -m mnist_keras --stage=22        (or --stage=wider)
-Measured: see docs/beyond.md.
+Measured: validation 0.9966 (stage 18: 0.9978), loss 0.0099 (0.0088), test 0.9961,
+trained on TF1's 55,000 (``--nofull_train``, seed 1234); 12.8 min on 2 cores of an AMD
+EPYC (docs/beyond.md). Not kept: 9,000 steps are too few for this net.
 """
 
 import dataclasses

@@ -11,7 +11,10 @@ showed that 18 needs its steps; this rung gives it more of them. Dropout,
 augmentation, Adam from 1e-3 along the cosine to 0, and batch 50 are stage 18's.
 
 Run:   python -m mnist_keras --stage=23        (or --stage=late_width)
-Measured: see docs/beyond.md.
+Measured: validation 0.9974 (stage 18: 0.9978), loss 0.0088 (0.0088), test 0.9969,
+0.9989 of the clean training images (0.9981), trained on TF1's 55,000
+(``--nofull_train``, seed 1234); 14.1 min on 2 cores of an AMD EPYC (docs/beyond.md).
+Not kept: it fits the training images better and validates no better.
 """
 
 import dataclasses
