@@ -77,7 +77,7 @@ MODELS = {
     + ["keras_dropout"],
     "003_experts_softmax_and_cnn": ["experts_softmax"] * 2 + ["9"] * 2,
     "004_numpy_inference": ["numpy_sigmoid"],
-    "beyond": ["10", "14", "18"],
+    "beyond": ["10", "14", "18", "22", "23"],
 }
 
 
