@@ -577,7 +577,7 @@ train_and_score(22, model, tf1_split, steps=WIDER_STEPS)
 
 # %%
 keras.utils.set_random_seed(1234)
-LATE_STEPS = STEPS * 25_600 // 20_000  # 예산: 첫 묶음이 좁아 한 스텝이 18단계의 약 0.63배
+LATE_STEPS = STEPS * 25_600 // 20_000  # 예산: 첫 블록이 좁아 한 스텝이 18단계의 약 0.63배
 model = keras.Sequential(conv_stack(keras_affine, filters=(32, 96, 192), dropout=0.25))
 model.compile(optimizer=keras.optimizers.Adam(
                   keras.optimizers.schedules.CosineDecay(1e-3, decay_steps=LATE_STEPS),
@@ -606,9 +606,9 @@ train_and_score(23, model, tf1_split, steps=LATE_STEPS)
 import json
 import pathlib
 
-full = {}
+full = {}  # the rungs above, as the ladder ran them
 for row in json.load(open("../results/ladder.json"))["runs"]:
-    if row.get("api") == "keras" and row["stage"] in map(str, range(10, 24)):
+    if row.get("api") == "keras" and row["stage"] in map(str, results):
         full.setdefault(int(row["stage"]), []).append(row["test_accuracy"])
 validation = {}  # the runs that chose a rung: TF1's 55,000 images, seed 1234
 for rung in results:
