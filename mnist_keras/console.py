@@ -5,7 +5,8 @@ errors and interruptions.
   cpu_feature_guard, XLA service), some before ``absl::InitializeLog()``, which
   ``TF_CPP_MIN_LOG_LEVEL`` cannot hide. :func:`start_tensorflow` loads it with the
   process's stderr sent to a temporary file, replayed only if loading fails. A
-  ``TF_CPP_MIN_LOG_LEVEL`` set by the user wins: then nothing is hidden.
+  ``TF_CPP_MIN_LOG_LEVEL`` set by the user asks for less, never more: a level above
+  ours is kept, and the start-up lines stay hidden at any level.
 - :func:`log_to_file` sends absl's log (INFO and up: the resolved hyperparameters, the
   run's weights fingerprint) to absl's log file; the terminal keeps warnings and up.
   ``--alsologtostderr`` or ``--logtostderr`` show it on the terminal as well.
@@ -24,14 +25,20 @@ TF_LOG_LEVEL = "TF_CPP_MIN_LOG_LEVEL"
 QUIET_LEVEL = "2"  # TF's C++ INFO and WARNING lines hidden (an op error logs a warning too)
 
 
+def quiet_level(user: str | None) -> str:
+    """The C++ log level to run at: ours, or the user's where it hides more (3: errors
+    too). A level below ours, or none that parses, gets ours."""
+    try:
+        return str(max(int(user), int(QUIET_LEVEL)))
+    except (TypeError, ValueError):
+        return QUIET_LEVEL
+
+
 def start_tensorflow() -> None:
     """Imports TensorFlow without its C++ start-up lines on the terminal."""
     if "tensorflow" in sys.modules:
         return
-    if TF_LOG_LEVEL in os.environ:  # the user's choice
-        import tensorflow  # noqa: F401
-        return
-    os.environ[TF_LOG_LEVEL] = QUIET_LEVEL
+    os.environ[TF_LOG_LEVEL] = quiet_level(os.environ.get(TF_LOG_LEVEL))
     with stderr_capture.captured() as captured:
         try:
             import tensorflow as tf
