@@ -58,6 +58,7 @@ def main(argv):
         if runner.wants_legacy_keras(source):
             legacy_modules.use_legacy_keras()
         console.start_tensorflow()
+        legacy_modules.install()  # before the checks: they look names up in what it serves
         program = runner.prepare(path, source)
         if FLAGS.write:
             if os.path.isdir(FLAGS.write):
@@ -69,7 +70,6 @@ def main(argv):
         if FLAGS.show_changes:
             show_changes(program)
         input_data.limit(FLAGS.train_examples, FLAGS.test_examples)
-        legacy_modules.install()
         return runner.run(program, args)
     except (InputError, OSError) as e:
         raise SystemExit(f"{PROGRAM}: {e}") from None

@@ -6,8 +6,10 @@
   the shipped MNIST files (``mnist_keras.data.input_data``);
 * Keras 2's module names, which Keras 3 folded into ``keras.layers`` and
   ``keras.utils`` (``keras.layers.core``, ``keras.utils.np_utils``, ...);
-* a one-line refusal, naming what replaced it, for a removed module
-  (``tensorflow.contrib.*``).
+* ``tensorflow.contrib``'s ``rnn``, ``layers`` and ``framework`` (``tf1.contrib``), also
+  as ``tf.contrib``;
+* a one-line refusal, naming what replaced it, for another removed module
+  (``tensorflow.contrib.slim``, ...).
 
 It also points ``keras.datasets.mnist.load_data`` at the shipped files (it downloads
 otherwise) and makes Keras' other ``load_data`` functions refuse in one line: nothing is
@@ -28,7 +30,7 @@ import numpy as np
 
 from mnist_keras.data import input_data, mnist
 from mnist_keras.errors import InputError
-from mnist_keras.tf1 import names
+from mnist_keras.tf1 import contrib, names
 
 PACKAGES = ("tensorflow.examples", "tensorflow.examples.tutorials",
             "tensorflow.examples.tutorials.mnist")
@@ -97,6 +99,10 @@ class LegacyFinder(importlib.abc.MetaPathFinder):
         if fullname in KERAS2:
             return importlib.util.spec_from_loader(
                 fullname, _Loader(lambda: _forwarding(fullname, KERAS2[fullname])))
+        if contrib.serves(fullname):
+            return importlib.util.spec_from_loader(
+                fullname, _Loader(lambda: contrib.module(fullname)),
+                is_package=fullname == contrib.PACKAGE)
         hint = names.removed_hint(fullname) if fullname.startswith("tensorflow.") else None
         if hint:
             raise names.RemovedAPIError(f"import {fullname}: {hint}")
@@ -175,6 +181,10 @@ def notes(tree) -> list[tuple[int, str]]:
             elif module == "keras.datasets.mnist":
                 found.append((node.lineno, "keras.datasets.mnist.load_data() downloads: "
                               "served from mnist-keras' own MNIST files"))
+            elif contrib.serves(module) and module != contrib.PACKAGE:
+                found.append((node.lineno, f"{module} is gone from TensorFlow 2: mnist-keras "
+                              "serves it (RNN cells where the upgrader says they went, "
+                              "contrib's layers on tf.compat.v1.layers)"))
     return sorted(set(found))
 
 
@@ -182,16 +192,20 @@ def install() -> None:
     """Serves the modules above in this process (once; again is harmless)."""
     if not any(isinstance(f, LegacyFinder) for f in sys.meta_path):
         sys.meta_path.insert(0, LegacyFinder())
+    tensorflow = importlib.import_module("tensorflow")
+    if "contrib" not in vars(tensorflow):  # tf.contrib.layers.flatten, as TF1 spelt it
+        tensorflow.contrib = importlib.import_module(contrib.PACKAGE)
     importlib.import_module("keras.datasets.mnist")
     _patch_keras_datasets()
 
 
 def use_legacy_keras() -> None:
-    """Has TensorFlow, when it loads, give ``tf.compat.v1.layers`` (and ``tf.keras``)
-    from tf-keras; one line where tf-keras is not installed."""
+    """Has TensorFlow, when it loads, give ``tf.compat.v1.layers``, TF1's RNN cells (and
+    ``tf.keras``) from tf-keras; one line where tf-keras is not installed."""
     if importlib.util.find_spec("tf_keras") is None:
-        raise InputError("this program uses tf.layers, which Keras 3 dropped; the "
-                         "tf-keras package brings it back: pip install 'tf-keras~=2.21.0'")
+        raise InputError("this program uses TF1's tf.layers, RNN cells or contrib layers, "
+                         "which Keras 3 dropped; the tf-keras package brings them back: "
+                         "pip install 'tf-keras~=2.21.0'")
     os.environ[LEGACY_KERAS] = "1"
 
 

@@ -20,13 +20,10 @@ from mnist_keras.errors import InputError
 REMOVED = {
     "tf.contrib": "tf.contrib was removed in TensorFlow 2: its parts moved into TensorFlow, "
                   "Keras or separate packages",
-    "tf.contrib.slim": "TF-Slim is the tf-slim package now (pip install tf-slim; import "
-                       "tf_slim as slim), or write the layers with keras.layers",
+    "tf.contrib.slim": "TF-Slim is gone with tf.contrib, and its package (tf-slim 1.1.0) "
+                       "fails on TensorFlow 2.21: write the layers with keras.layers",
     "tf.contrib.learn": "tf.contrib.learn was removed: train with Keras (keras.Sequential, "
                         "fit), and read MNIST with input_data.read_data_sets",
-    "tf.contrib.layers": "tf.contrib.layers was removed: tf.compat.v1.layers (with "
-                         "tf-keras) or keras.layers",
-    "tf.contrib.rnn": "tf.contrib.rnn was removed: keras.layers.LSTM, GRU or RNN",
     "tf.estimator": "tf.estimator was removed in TensorFlow 2.16: train with Keras "
                     "(keras.Model.fit)",
 }
@@ -34,6 +31,11 @@ REMOVED = {
 
 class RemovedAPIError(InputError):
     """A program uses an API that neither TensorFlow 2 nor this runner provides."""
+
+
+class ServedAttributeError(AttributeError):
+    """A name a module served by this runner (``tensorflow.contrib.layers``, say) lacks;
+    its message is the one line that says what to write instead."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,21 +76,45 @@ def _resolve(root: str, module, parts: list[str]) -> str | None:
     for i, part in enumerate(parts):
         try:
             obj = getattr(obj, part)
+        except ServedAttributeError as e:
+            return str(e)
         except Exception:  # noqa: BLE001 -- lazy modules raise what their loader raises
             name = ".".join([root, *parts[:i + 1]])
             hint = removed_hint(".".join(["tf", *parts]))  # the longest removed prefix
             if hint:
                 return hint
-            close = nearest(part, dir(obj))
+            close = nearest(part, _names(obj))
             return f"{name} does not exist" + (
                 f"; did you mean {'.'.join([root, *parts[:i], close])}?" if close else "")
     return None
 
 
+def _names(obj) -> list[str]:
+    """``dir(obj)``, or none where a lazy module cannot list itself."""
+    try:
+        return dir(obj)
+    except Exception:  # noqa: BLE001 -- the hint is a nicety; the line is said without it
+        return []
+
+
+def assigned(tree: ast.AST) -> set[str]:
+    """The dotted names a program binds itself (``tf.model = keras.Sequential()``): not
+    misspellings, whatever the module holds."""
+    found = set()
+    for node in ast.walk(tree):
+        targets = node.targets if isinstance(node, ast.Assign) else \
+            [node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign)) else []
+        for target in targets:
+            chain = _dotted(target) if isinstance(target, ast.Attribute) else None
+            if chain:
+                found.add(".".join([chain[0], *chain[1]]))
+    return found
+
+
 def first_unknown(tree: ast.AST, bindings: dict[str, object]) -> Unknown | None:
     """The first dotted name rooted at a name of ``bindings`` (name: the TensorFlow
-    module it is bound to) that its module lacks."""
-    seen = set()
+    module it is bound to) that its module lacks and the program does not bind."""
+    seen, bound = set(), assigned(tree)
     for node in sorted((n for n in ast.walk(tree) if isinstance(n, ast.Attribute)),
                        key=lambda n: (n.lineno, n.col_offset)):
         chain = _dotted(node)
@@ -96,7 +122,10 @@ def first_unknown(tree: ast.AST, bindings: dict[str, object]) -> Unknown | None:
             continue
         for inner in ast.walk(node):  # the chain's own prefixes are checked with it
             seen.add(id(inner))
-        hint = _resolve(chain[0], bindings[chain[0]], chain[1])
+        root, parts = chain
+        if any(".".join([root, *parts[:i]]) in bound for i in range(1, len(parts) + 1)):
+            continue
+        hint = _resolve(root, bindings[root], parts)
         if hint:
-            return Unknown(node.lineno, ".".join([chain[0], *chain[1]]), hint)
+            return Unknown(node.lineno, ".".join([root, *parts]), hint)
     return None

@@ -13,13 +13,11 @@ from __future__ import annotations
 import ast
 import dataclasses
 import os
-import re
 import sys
 
 from mnist_keras.errors import InputError
-from mnist_keras.tf1 import diagnosis, legacy_modules, names, upgrade
-
-_LAYERS = re.compile(r"\b(tf|tensorflow)\.(compat\.v1\.)?layers\.")
+from mnist_keras.tf1 import (contrib, diagnosis, keras2, legacy_modules, names, numpy2,
+                             upgrade)
 
 
 class ProgramError(InputError):
@@ -51,9 +49,10 @@ def read(path: str) -> str:
 
 
 def wants_legacy_keras(source: str) -> bool:
-    """Whether the program calls TF1's ``tf.layers``, which runs on tf-keras; decided
-    before TensorFlow loads, when ``TF_USE_LEGACY_KERAS`` can still take effect."""
-    return bool(_LAYERS.search(source))
+    """Whether the program calls TF1's ``tf.layers``, RNN cells or contrib's layers, which
+    run on tf-keras; decided before TensorFlow loads, when ``TF_USE_LEGACY_KERAS`` can
+    still take effect."""
+    return upgrade.needs_legacy_keras(source)
 
 
 def check_syntax(path: str, source: str) -> None:
@@ -63,6 +62,40 @@ def check_syntax(path: str, source: str) -> None:
         raise ProgramError(diagnosis.syntax_line(e, source.splitlines())) from None
 
 
+def _checked(check):
+    """What a check of the program found; None where the check itself failed: a check of
+    ours must never stop a program, which then fails, if it does, in its own terms."""
+    try:
+        return check()
+    except InputError:
+        raise
+    except Exception:  # noqa: BLE001 -- see above
+        return None
+
+
+def _upgraded(source: str) -> upgrade.Upgraded:
+    """The program as TensorFlow 2 runs it: the upgrader's renames, then Keras 2's."""
+    upgraded = _checked(lambda: upgrade.upgrade(source)) or upgrade.Upgraded(source, ())
+    text, renamed = keras2.rename(upgraded.source)
+    changes = tuple(contrib.annotate(c) for c in upgraded.changes)
+    return upgrade.Upgraded(text, changes + renamed)
+
+
+def _modules(path: str, tree: ast.AST) -> dict:
+    """The TensorFlow modules the program's imports bind; a removed one is its line."""
+    import importlib
+
+    modules = {}
+    for name, (module, line) in upgrade.tensorflow_names(tree).items():
+        hint = names.removed_hint(module)
+        if hint:
+            raise ProgramError(f"{path}:{line}: import {module}: {hint}")
+        found = _checked(lambda: importlib.import_module(module))
+        if found is not None:
+            modules[name] = found
+    return modules
+
+
 def prepare(path: str, source: str, bindings: dict | None = None) -> Program:
     """The program upgraded and checked, or one line (:class:`ProgramError`).
 
@@ -70,26 +103,22 @@ def prepare(path: str, source: str, bindings: dict | None = None) -> Program:
       bindings: names already bound to TensorFlow modules (a notebook's earlier cells),
         besides those the program imports.
     """
-    import importlib
-
     check_syntax(path, source)
-    upgraded = upgrade.upgrade(source)
+    upgraded = _upgraded(source)
     tree = ast.parse(upgraded.source)
-    if upgraded.uses_layers and os.environ.get(legacy_modules.LEGACY_KERAS) != "1":
-        raise ProgramError(f"{path}: tf.layers needs tf-keras loaded before TensorFlow: "
-                           f"set {legacy_modules.LEGACY_KERAS}=1")
-    modules = dict(bindings or {})
-    for name, (module, line) in upgrade.tensorflow_names(tree).items():
-        hint = names.removed_hint(module)
-        if hint:
-            raise ProgramError(f"{path}:{line}: import {module}: {hint}")
-        modules[name] = importlib.import_module(module)
-    unknown = names.first_unknown(tree, modules)
-    if unknown:
-        raise ProgramError(f"{path}:{unknown.line}: {unknown.hint}")
-    keras_only = upgrade.imports_keras(tree) and "compat.v1" not in upgraded.source
+    if upgraded.needs_legacy_keras and os.environ.get(legacy_modules.LEGACY_KERAS) != "1":
+        raise ProgramError(f"{path}: tf.layers, TF1's RNN cells and contrib's layers need "
+                           f"tf-keras loaded before TensorFlow: set "
+                           f"{legacy_modules.LEGACY_KERAS}=1")
+    modules = {**(bindings or {}), **_modules(path, tree)}
+    for check in (lambda: names.first_unknown(tree, modules),
+                  lambda: numpy2.first_removed(tree), lambda: keras2.first_removed(tree)):
+        unknown = _checked(check)
+        if unknown:
+            raise ProgramError(f"{path}:{unknown.line}: {unknown.hint}")
+    keras_only = upgrade.keras_code(tree) and "compat.v1" not in upgraded.source
     served = [upgrade.Change(line, "INFO", f"{upgrade.OURS}: {text}")
-              for line, text in legacy_modules.notes(tree)]
+              for line, text in _checked(lambda: legacy_modules.notes(tree)) or []]
     changes = tuple(sorted([*upgraded.changes, *served], key=lambda c: c.line))
     return Program(path, source, upgraded, not keras_only, changes)
 
@@ -167,5 +196,5 @@ def standalone(program: Program) -> str:
               "from mnist_keras.tf1 import legacy_modules as _legacy  # serves input_data, "
               "Keras 2's modules\n"
               f"_legacy.prepare(graph={program.graph}, "
-              f"legacy_keras={program.upgraded.uses_layers})\n")
+              f"legacy_keras={program.upgraded.needs_legacy_keras})\n")
     return "".join(lines[:after]) + header + "".join(lines[after:])
