@@ -33,10 +33,12 @@ class CommandServer:
     directory: pathlib.Path | None = None  # the run's shared temporary directory
     connection: socket.socket | None = None
     received = b""
+    SOCKET = "commands.sock"
+    ENV: dict = {}  # what the server's environment adds, before it imports TensorFlow
 
     @classmethod
     def _connect(cls) -> None:
-        path = cls.directory / "commands.sock"
+        path = cls.directory / cls.SOCKET
         with open(f"{path}.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # held until connected: the server ends under it
             cls.connection = socket.socket(socket.AF_UNIX)
@@ -47,7 +49,7 @@ class CommandServer:
                 server = subprocess.Popen(
                     [sys.executable, str(pathlib.Path(__file__).with_name("command_server.py")),
                      str(path), f"{path}.lock"],
-                    cwd=REPO, env=clean_env(TF_CPP_MIN_LOG_LEVEL="3"), text=True,
+                    cwd=REPO, env=clean_env(TF_CPP_MIN_LOG_LEVEL="3", **cls.ENV), text=True,
                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                     start_new_session=True)  # no terminal's Ctrl-C reaches it
                 ready = server.stdout.readline()
@@ -83,3 +85,14 @@ class CommandServer:
             cls._line()  # their answers: killed
             raise AssertionError(f"no answer within {timeout} s: {jobs}")
         return answers
+
+
+class LegacyKerasServer(CommandServer):
+    """A second server whose TensorFlow loaded tf-keras (``TF_USE_LEGACY_KERAS=1``), as
+    ``mnist-keras-tf1`` loads it for TF1's ``tf.layers``, RNN cells and contrib layers:
+    for the programs that need it, which a fork of the first server cannot run."""
+
+    connection: socket.socket | None = None
+    received = b""
+    SOCKET = "commands-legacy.sock"
+    ENV = {"TF_USE_LEGACY_KERAS": "1"}

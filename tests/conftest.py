@@ -17,7 +17,7 @@ import sys
 
 import pytest
 
-from command_client import REPO, CommandServer, clean_env
+from command_client import REPO, CommandServer, LegacyKerasServer, clean_env
 
 # The files that take longest (tens of seconds of CPU each on 2 cores), started first:
 # xdist hands out whole files in collection order (pyproject's --no-loadscope-reorder;
@@ -96,17 +96,18 @@ def run_forked(*args, env=None, timeout=300, cwd=REPO, log=False
     return run_forked_together([args], [env], timeout=timeout, cwd=cwd, log=log)[0]
 
 
-def run_forked_together(commands: list, envs: list, timeout=300, cwd=REPO, log=False
-                        ) -> list[subprocess.CompletedProcess]:
+def run_forked_together(commands: list, envs: list, timeout=300, cwd=REPO, log=False,
+                        legacy_keras=False) -> list[subprocess.CompletedProcess]:
     """Several ``run_forked`` commands side by side (each with its extra environment),
-    as processes that talk to each other run: a search's chief and workers, say."""
+    as processes that talk to each other run: a search's chief and workers, say.
+    ``legacy_keras``: forked from a TensorFlow that loaded tf-keras (TF1's tf.layers)."""
     flags = ["--alsologtostderr"] if log else []
     jobs = []
     for args, env in zip(commands, envs, strict=True):
         kind = {"code": args[1], "args": list(args[2:])} if args[0] == "-c" else {
             "module": args[0], "args": [*args[1:], *flags]}
         jobs.append({**kind, "cwd": str(cwd), "env": clean_env(**(env or {}))})
-    answers = CommandServer.run(jobs, timeout)
+    answers = (LegacyKerasServer if legacy_keras else CommandServer).run(jobs, timeout)
     return [subprocess.CompletedProcess(args, a["status"], a["stdout"], a["stderr"])
             for args, a in zip(commands, answers)]
 

@@ -20,6 +20,7 @@ import pytest
 
 from command_client import DIRECTORY_VARIABLE, CommandServer
 from conftest import REPO, run_cli, run_forked, run_forked_together
+from test_cli import TF_START_UP
 
 PROGRAMS = REPO / "tests" / "tf1_programs"
 QUICK = ["--train_examples=1000", "--test_examples=1000"]
@@ -118,11 +119,14 @@ def test_experts_program_with_interactive_session_and_eval(tmp_path):
 
 
 def test_tf_layers_run_on_tf_keras():
+    # A real process, as a user starts it: tf-keras must load before TensorFlow does; and
+    # with the TF log level a user sets to see less, none of TF's start-up lines.
     pytest.importorskip("tf_keras")
     result = run_cli("mnist_keras.tf1", "--show_changes", *QUICK,
-                     str(PROGRAMS / "layers_lab.py"))
+                     str(PROGRAMS / "layers_lab.py"), env={"TF_CPP_MIN_LOG_LEVEL": "2"})
     out = _ran(result, "Learning Finished!", "Accuracy: ")
     assert "Renamed 'tf.layers.conv2d' to 'tf.compat.v1.layers.conv2d'" in out
+    assert not TF_START_UP.search(result.stdout + result.stderr), result.stderr[-2000:]
 
 
 def test_show_changes_and_write(tmp_path):
@@ -154,8 +158,8 @@ BAD = {
                        "SyntaxError: invalid syntax; the statement goes on in the next "
                        "line: join them (a wrapped line?)"),
     "slim.py": ("import tensorflow as tf\nimport tensorflow.contrib.slim as slim\n", 2,
-                "import tensorflow.contrib.slim: TF-Slim is the tf-slim package now "
-                "(pip install tf-slim; import tf_slim as slim), or write the layers "
+                "import tensorflow.contrib.slim: TF-Slim is gone with tf.contrib, and "
+                "its package (tf-slim 1.1.0) fails on TensorFlow 2.21: write the layers "
                 "with keras.layers"),
     "learn.py": ("import tensorflow as tf\n\nds = tf.contrib.learn.datasets.load_dataset("
                  "'mnist')\n", 3, "tf.contrib.learn was removed: train with Keras "
@@ -165,8 +169,20 @@ BAD = {
                        "offline and ships MNIST only"),
     "name.py": ("import tensorflow as tf\nx = tf.placeholder(tf.float32)\nprnt(x)\n", 3,
                 "NameError: name 'prnt' is not defined; did you mean 'print'?"),
-    "keras2_lr.py": ("from keras.optimizers import Adam\nopt = Adam(lr=0.001)\n", 2,
-                     "ValueError: Keras 3 has no lr= argument (Keras 2's); use learning_rate"),
+    "keras2_decay.py": ("from keras.optimizers import SGD\nopt = SGD(lr=0.1, decay=1e-6)\n",
+                        2, "Keras 3 ignores an optimizer's decay= (Keras 2's lr / (1 + "
+                           "decay * step)): write learning_rate=keras.optimizers.schedules."
+                           "InverseTimeDecay(lr, decay_steps=1, decay_rate=decay)"),
+    "predict_classes.py": ("import tensorflow as tf\nm = tf.keras.Sequential()\n"
+                           "print(m.predict_classes([[1.0]]))\n", 3,
+                           "predict_classes was removed from Keras in TensorFlow 2.6: write "
+                           "np.argmax(model.predict(x), axis=-1)"),
+    "tf_model.py": ("import tensorflow as tf\ntf.model = tf.keras.Sequential()\n"
+                    "tf.model.add(tf.keras.layers.Dense(2, input_dim=3))\n"
+                    "tf.model.compile(optimizer=tf.keras.optimizers.SGD(lr=0.1), loss='mse')\n"
+                    "tf.model.fiit([[1.0, 2.0, 3.0]], [[1.0, 0.0]], nb_epoch=1)\n", 5,
+                    "AttributeError: 'Sequential' object has no attribute 'fiit'; did you "
+                    "mean 'fit'?"),
 }
 
 
