@@ -109,18 +109,26 @@ def test_a_keras2_era_tf2_port_runs_as_written(tmp_path):
 def test_the_runners_checks_never_stop_a_program(monkeypatch, tmp_path):
     """A check of the runner's own that fails (here: each made to raise) lets the program
     run; the lazy modules' ``dir()`` that raised once is one of these."""
-    from mnist_keras.tf1 import names, numpy2, runner, upgrade
+    from mnist_keras.tf1 import keras2, names, numpy2, runner, upgrade
 
     def broken(*args, **kwargs):
         raise RuntimeError("a check of ours, broken")
 
     source = "import numpy as np\nimport tensorflow as tf\nx = tf.constant(np.ones(2))\n"
+    path = str(tmp_path / "lab.py")
     for module, name in [(names, "first_unknown"), (numpy2, "first_removed"),
-                         (upgrade, "upgrade")]:
+                         (keras2, "first_removed")]:
         with monkeypatch.context() as patch:
             patch.setattr(module, name, broken)
-            program = runner.prepare(str(tmp_path / "lab.py"), source)
+            program = runner.prepare(path, source)
         assert "tf.constant(np.ones(2))" in program.upgraded.source, name
+    # The upgrader itself is no check: a program it fails on is not run un-upgraded.
+    monkeypatch.setattr(upgrade, "_run_upgrader", broken)
+    with pytest.raises(runner.ProgramError) as raised:
+        runner.prepare(path, source)
+    assert str(raised.value) == (f"{path}: TensorFlow's upgrader (tf_upgrade_v2) fails on "
+                                 "this program (a check of ours, broken);"
+                                 " write it another way")
 
     class Unlisted(types.ModuleType):  # as a lazy module that cannot list itself
         def __dir__(self):
@@ -142,9 +150,26 @@ def test_the_runners_checks_never_stop_a_program(monkeypatch, tmp_path):
      "fully_connected, conv2d, max_pool2d, dropout, flatten, batch_norm, "
      "xavier_initializer, xavier_initializer_conv2d, variance_scaling_initializer, "
      "l2_regularizer, l1_regularizer: write it with keras.layers"),
+    ("import numpy as np\nn = 1\na = np.zeros((2, 2))\na[(n - 1) * 2:n * 2, 0:1] = 1\n", 4,
+     "TensorFlow's upgrader (tf_upgrade_v2) fails on this line ("
+     "Expected '*' but found ')'); write it another way"),
 ])
 def test_odd_programs_get_their_line_not_a_traceback_of_ours(tmp_path, text, line, message):
     path = tmp_path / "lab.py"
     path.write_text(text)
     [result] = run_forked_together([("mnist_keras.tf1", str(path))], [None])
     assert _one_line(result) == (str(path), line, message)
+
+
+def test_an_op_error_quotes_only_the_programs_frames(tmp_path):
+    # TensorFlow's op errors quote the stack where the op was defined: the runner's
+    # frames are in it, and are cut.
+    path = tmp_path / "lab.py"
+    path.write_text("import tensorflow as tf\nwith tf.device('/gpu:0'):\n"
+                    "    y = tf.matmul(tf.ones([2, 2]), tf.ones([2, 2]))\n"
+                    "with tf.Session() as sess:\n    sess.run(y)\n")
+    [result] = run_forked_together([("mnist_keras.tf1", str(path))], [None])
+    assert result.returncode == 1
+    assert "Cannot assign a device for operation MatMul" in result.stderr
+    assert f'File "{path}", line 3' in result.stderr
+    assert "mnist_keras" not in result.stderr and "site-packages" not in result.stderr

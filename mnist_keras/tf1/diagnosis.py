@@ -96,4 +96,14 @@ def learner_traceback(error: BaseException, filename: str) -> str:
     frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == filename]
     text = "Traceback (most recent call last, in your program):\n" if frames else ""
     text += "".join(traceback.format_list(frames))
-    return text + "".join(traceback.format_exception_only(type(error), error))
+    return text + _own_frames("".join(traceback.format_exception_only(type(error), error)),
+                              filename)
+
+
+def _own_frames(message: str, filename: str) -> str:
+    """A message without the frames it quotes from outside ``filename``: TensorFlow's
+    op errors quote where the op was defined, the runner's frames and TensorFlow's
+    included."""
+    quoted = re.compile(r'^\s+File "(.*?)", line \d+')
+    return "".join(line for line in message.splitlines(keepends=True)
+                   if not (match := quoted.match(line)) or match.group(1) == filename)

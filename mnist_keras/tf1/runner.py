@@ -73,9 +73,14 @@ def _checked(check):
         return None
 
 
-def _upgraded(source: str) -> upgrade.Upgraded:
+def _upgraded(path: str, source: str) -> upgrade.Upgraded:
     """The program as TensorFlow 2 runs it: the upgrader's renames, then Keras 2's."""
-    upgraded = _checked(lambda: upgrade.upgrade(source)) or upgrade.Upgraded(source, ())
+    try:
+        upgraded = upgrade.upgrade(source)
+    except upgrade.UpgraderError as e:
+        where, what = (f"{path}:{e.line}", "line") if e.line else (path, "program")
+        raise ProgramError(f"{where}: TensorFlow's upgrader (tf_upgrade_v2) fails on this "
+                           f"{what} ({e}); write it another way") from None
     text, renamed = keras2.rename(upgraded.source)
     changes = tuple(contrib.annotate(c) for c in upgraded.changes)
     return upgrade.Upgraded(text, changes + renamed)
@@ -104,7 +109,7 @@ def prepare(path: str, source: str, bindings: dict | None = None) -> Program:
         besides those the program imports.
     """
     check_syntax(path, source)
-    upgraded = _upgraded(source)
+    upgraded = _upgraded(path, source)
     tree = ast.parse(upgraded.source)
     if upgraded.needs_legacy_keras and os.environ.get(legacy_modules.LEGACY_KERAS) != "1":
         raise ProgramError(f"{path}: tf.layers, TF1's RNN cells and contrib's layers need "

@@ -137,6 +137,29 @@ def _run_upgrader(source: str, summaries: bool) -> tuple[str, list[str]]:
     return text, [*logs, *(e.lstrip(":") for e in errors)]
 
 
+class UpgraderError(Exception):
+    """TensorFlow's upgrader failed on the program: where, and what it said."""
+
+    def __init__(self, line: int | None, reason: str):
+        super().__init__(reason)
+        self.line = line
+
+
+def join_continued(source: str) -> str:
+    """``source`` with each backslash-continued statement on one line, and as many empty
+    lines after it: every other line keeps its number. (The upgrader's parser, pasta,
+    fails on some continuations inside brackets.)"""
+    out, pending = [], 0
+    for line in source.splitlines(keepends=True):
+        if line.rstrip("\r\n").endswith("\\"):
+            out.append(line.rstrip("\r\n")[:-1] + " ")
+            pending += 1
+            continue
+        out.append(line if not pending else line.lstrip() + "\n" * pending)
+        pending = 0
+    return "".join(out)
+
+
 def upgrade(source: str) -> Upgraded:
     """``source`` rewritten by TensorFlow's upgrader (and the mappings of ours).
 
@@ -144,7 +167,26 @@ def upgrade(source: str) -> Upgraded:
     where TF 1's summary ops are the ones that work: it is upgraded again with them.
     The source must parse (check with ``compile`` first: the upgrader's own parse error
     is a traceback).
+
+    Raises:
+      UpgraderError: the upgrader failed, on the program and on it with its
+        continuation lines joined.
     """
+    try:
+        return _upgrade(source)
+    except Exception as e:  # noqa: BLE001 -- pasta raises its own kinds, and asserts
+        joined = join_continued(source)
+        try:
+            if joined == source:
+                raise
+            return _upgrade(joined)
+        except Exception:  # noqa: BLE001 -- said as the first failure
+            line = re.search(r"\bline (\d+):", str(e))
+            raise UpgraderError(int(line.group(1)) if line else None,
+                                " ".join(str(e).split("\n")[:1])) from None
+
+
+def _upgrade(source: str) -> Upgraded:
     text, entries = _run_upgrader(source, summaries=False)
     if "compat.v1" in text and "summary." in source:
         text, entries = _run_upgrader(source, summaries=True)
