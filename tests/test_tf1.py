@@ -217,7 +217,7 @@ def test_tf1_cells_share_one_graph_and_keras_cells_stay_eager():
     assert len(blocks) == 4
     cells = ["%load_ext mnist_keras.tf1",
              "%%tf1 --show_changes --train_examples=1000 --test_examples=1000\n" + blocks[0],
-             *("%%tf1\n" + block for block in blocks[1:]), KERAS_CELL,
+             *("%%tf1\n" + block for block in blocks[1:]), "%%tf1 --to_keras\n# the cells above, as Keras", KERAS_CELL,
              "%%tf1\nsame = W.graph is X.graph\ntf.reset_default_graph()\n"
              "print(same, tf.constant(1.0).graph is W.graph)"]
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
@@ -234,5 +234,8 @@ def test_tf1_cells_share_one_graph_and_keras_cells_stay_eager():
     assert "line 15: Renamed 'tf.placeholder' to 'tf.compat.v1.placeholder'" in text[1]
     assert text[3].count("Epoch: 00") == 15 and "Learning Finished!" in text[3]
     assert "Accuracy(test): " in text[4] and "Prediction:  [" in text[4]
-    assert re.search(r"eager True keras loss \d", text[5])
-    assert text[6].strip() == "True False"  # one graph for the four cells; a new one after
+    # --to_keras: the four cells' program, as Keras, printed (and put in the next cell)
+    assert "keras.Sequential([" in text[5] and "proof: equal" in text[5]
+    assert "# cells.py:" in text[5] and "/tmp" not in text[5]
+    assert re.search(r"eager True keras loss \d", text[6])
+    assert text[7].strip() == "True False"  # one graph for the four cells; a new one after

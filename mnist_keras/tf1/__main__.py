@@ -4,6 +4,7 @@
   python -m mnist_keras.tf1 --show_changes lab.py     # see what TF 2 moved, then run
   python -m mnist_keras.tf1 --write=lab_tf2.py lab.py # save the upgraded program
   python -m mnist_keras.tf1 --train_examples=1000 --test_examples=1000 lab.py  # quick
+  python -m mnist_keras.tf1 --to_keras=lab_keras.py lab.py  # write it as Keras 3, proved
 
 Flags go before the program's name; what follows it is the program's own ``sys.argv``.
 The program is rewritten in memory by TensorFlow's upgrader (tf_upgrade_v2's library),
@@ -15,6 +16,7 @@ mnist-keras: nothing is downloaded.
 from __future__ import annotations
 
 import os
+import sys
 
 from absl import app, flags
 
@@ -31,6 +33,14 @@ flags.DEFINE_integer("train_examples", None, "Serve only this many training imag
                      "(after the 5,000 held out), for a quick run.", lower_bound=1)
 flags.DEFINE_integer("test_examples", None, "Serve only this many test images.",
                      lower_bound=1)
+flags.DEFINE_string("to_keras", None, "Write the program as a standalone Keras 3 program "
+                    "to this file, read from the graph it builds, and prove it equal on the "
+                    "same weights, instead of running it.")
+flags.DEFINE_integer("to_keras_model", None, "With --to_keras, where the program trains "
+                     "several models one after another: which (1: the first); else the "
+                     "last.", lower_bound=1)
+flags.DEFINE_bool("train", False, "With --to_keras: then train both to the end and print "
+                  "their test accuracies.")
 FLAGS.set_gnu_getopt(False)  # flags stop at the program's name: the rest is its own
 
 
@@ -67,6 +77,8 @@ def main(argv):
             atomic.write_bytes(FLAGS.write, runner.standalone(program).encode("utf-8"))
             print(f"{PROGRAM}: wrote {FLAGS.write}; run it with: python {FLAGS.write}")
             return 0
+        if FLAGS.to_keras:
+            return _to_keras(program)
         if FLAGS.show_changes:
             show_changes(program)
         input_data.limit(FLAGS.train_examples, FLAGS.test_examples)
@@ -75,6 +87,22 @@ def main(argv):
         raise SystemExit(f"{PROGRAM}: {e}") from None
     except KeyboardInterrupt:
         raise console.interrupted(PROGRAM, "run it again to start over") from None
+
+
+def _to_keras(program) -> int:
+    from mnist_keras.tf1 import graph_reader, runner, to_keras
+
+    if os.path.isdir(FLAGS.to_keras):
+        raise InputError(f"--to_keras={FLAGS.to_keras} is a directory; name a file")
+    runner.quiet()
+    try:
+        return to_keras.command(program, FLAGS.to_keras, FLAGS.train,
+                                FLAGS.to_keras_model)
+    except graph_reader.Unsupported as e:
+        where = f"{program.path}:{e.line}" if e.line else program.path
+        print(f"{PROGRAM}: {where}: one Keras model cannot hold this: {e} (it still "
+              f"runs on compat.v1: {PROGRAM} {program.path})", file=sys.stderr)
+        return 2
 
 
 def cli():

@@ -34,6 +34,7 @@ PARSER = argparse.ArgumentParser(prog="%%tf1", exit_on_error=False, add_help=Fal
 PARSER.add_argument("--show_changes", action="store_true")
 PARSER.add_argument("--train_examples", type=lambda v: None if v == "None" else int(v))
 PARSER.add_argument("--test_examples", type=lambda v: None if v == "None" else int(v))
+PARSER.add_argument("--to_keras", action="store_true")
 
 
 def _tf_bindings(namespace: dict) -> dict:
@@ -51,12 +52,15 @@ class Tf1Cells:
         self.graph = None
         self.graph_mode = True
         self.count = 0
+        self.sources: list[str] = []  # the current graph's cells, for --to_keras
+        self.current = ""  # the cell running now
 
     def new_graph(self):
         import tensorflow as tf
 
         self.graph = tf.Graph()
         self.shell.user_ns[PRINTED] = ""
+        self.sources = [self.current] if self.current else []  # the cell that reset it
 
     @contextlib.contextmanager
     def _tf1_calls(self):
@@ -90,7 +94,9 @@ class Tf1Cells:
             options = PARSER.parse_args(shlex.split(line))
         except (argparse.ArgumentError, ValueError) as e:
             raise UsageError(f"%%tf1: {e}; options: --show_changes, --train_examples=N, "
-                             "--test_examples=N") from None
+                             "--test_examples=N, --to_keras") from None
+        if options.to_keras:
+            return self.to_keras(cell)
         self.count += 1
         name = f"<%%tf1 cell {self.count}>"
         linecache.cache[name] = (len(cell), None, cell.splitlines(True), name)
@@ -104,6 +110,10 @@ class Tf1Cells:
         if PRINTED not in namespace:  # a new namespace (%reset): a new graph with it
             self.graph = None
         bindings = _tf_bindings(namespace)
+        if self.graph is None:
+            self.sources = []
+        self.current = cell
+        self.sources.append(cell)
         try:
             program = runner.prepare(name, cell, bindings)
         except InputError as e:
@@ -139,6 +149,35 @@ class Tf1Cells:
         finally:
             namespace[PRINTED] = namespace.get(PRINTED, "") + printed.kept.getvalue()
         return result
+
+
+    def to_keras(self, cell: str):
+        """The current graph's cells (and this one's), written as Keras 3 by
+        ``mnist-keras-tf1 --to_keras`` in a process of its own; the program is printed
+        and put in the next cell, as ``%load`` puts a file."""
+        import pathlib
+        import subprocess
+        import tempfile
+
+        from IPython.core.error import UsageError
+
+        program = "\n".join([*self.sources, cell])
+        with tempfile.TemporaryDirectory() as directory:
+            source, out = pathlib.Path(directory, "cells.py"), pathlib.Path(directory, "keras.py")
+            source.write_text(program, encoding="utf-8")
+            done = subprocess.run([sys.executable, "-m", "mnist_keras.tf1",
+                                   f"--to_keras={out}", str(source)], capture_output=True,
+                                  text=True, cwd=directory)
+            written = out.read_text(encoding="utf-8") if out.exists() else None
+        lines = [line.replace(str(source), "cells") for line in
+                 (done.stdout + done.stderr).splitlines() if line.startswith(
+                     ("mnist-keras-tf1:", "proof:")) and " wrote " not in line]
+        if written is None:
+            tail = (done.stderr.strip().splitlines() or ["nothing written"])[-1]
+            raise UsageError("\n".join(lines) or f"%%tf1 --to_keras: {tail}")
+        print(written)
+        print("\n".join(lines))
+        self.shell.set_next_input(written, replace=False)
 
 
 class _Tee(io.TextIOBase):
