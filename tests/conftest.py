@@ -24,7 +24,8 @@ from command_client import REPO, CommandServer, LegacyKerasServer, clean_env
 # by default it would start the files with the most tests first), so a long file
 # collected last would run alone at the end while the other workers wait.
 LONGEST_FIRST = ["test_notebooks.py", "test_tune_cli.py", "test_repro.py",
-                 "test_execution.py", "test_cli.py", "test_beyond.py", "test_v1.py",
+                 "test_execution.py", "test_cli.py", "test_to_keras.py", "test_beyond.py",
+                 "test_tf1_courses.py", "test_v1.py",
                  "test_tune.py", "test_bad_inputs.py", "test_train.py"]
 
 

@@ -91,22 +91,22 @@ def test_what_one_keras_model_cannot_hold_gets_one_line_and_status_2(tmp_path):
 
 
 def test_a_description_is_written_apart_from_any_graph():
-    normal = d.Initializer("RandomNormal", (("mean", 0.0), ("stddev", 0.01)))
-    model = d.Model(
+    normal = d.InitializerSpec("RandomNormal", (("mean", 0.0), ("stddev", 0.01)))
+    model = d.ModelSpec(
         program="lab.py", source_lines=("X = tf.placeholder(tf.float32, [None, 784])",
                                         "W = tf.Variable(tf.random_normal([784, 10]))"),
         input_shape=(784,), input_line=1,
-        layers=(d.Layer("Reshape", (("target_shape", (28, 28, 1)),)),
-                d.Layer("Conv2D", (("filters", 4), ("kernel_size", (3, 3)),
+        layers=(d.LayerSpec("Reshape", (("target_shape", (28, 28, 1)),)),
+                d.LayerSpec("Conv2D", (("filters", 4), ("kernel_size", (3, 3)),
                                    ("strides", (1, 1)), ("padding", "same"),
                                    ("activation", "relu"), ("kernel_initializer", normal),
                                    ("use_bias", False))),
-                d.Layer("Flatten"), d.Layer("Dropout", (("rate", 0.3),)),
-                d.Layer("Dense", (("units", 10), ("kernel_initializer", normal),
-                                  ("bias_initializer", d.Initializer("Zeros")),
+                d.LayerSpec("Flatten"), d.LayerSpec("Dropout", (("rate", 0.3),)),
+                d.LayerSpec("Dense", (("units", 10), ("kernel_initializer", normal),
+                                  ("bias_initializer", d.InitializerSpec("Zeros")),
                                   ("kernel_regularizer", 0.0005)), lines=(2,))),
-        loss=d.Loss(from_logits=False, one_hot=False, reduction="sum"),
-        optimizer=d.Optimizer("SGD", (("learning_rate", 0.5), ("momentum", 0.9))),
+        loss=d.LossSpec(from_logits=False, one_hot=False, reduction="sum"),
+        optimizer=d.OptimizerSpec("SGD", (("learning_rate", 0.5), ("momentum", 0.9))),
         training=d.Training(batch_size=50, epochs=None, steps=200))
     source = keras_writer.write(model, "out.py")
     assert "# lab.py:2  W = tf.Variable(tf.random_normal([784, 10]))" in source

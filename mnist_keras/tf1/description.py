@@ -11,7 +11,7 @@ import dataclasses
 
 
 @dataclasses.dataclass(frozen=True)
-class Initializer:
+class InitializerSpec:
     """A Keras initializer: its class name in ``keras.initializers`` and arguments."""
 
     name: str  # "RandomNormal", "TruncatedNormal", "GlorotUniform", "HeNormal", "Zeros", ...
@@ -19,7 +19,7 @@ class Initializer:
 
 
 @dataclasses.dataclass(frozen=True)
-class Layer:
+class LayerSpec:
     """One ``keras.layers`` layer, in the program's order.
 
     ``weights`` names the program's variables that hold the layer's weights, in Keras'
@@ -36,7 +36,7 @@ class Layer:
 
 
 @dataclasses.dataclass(frozen=True)
-class Optimizer:
+class OptimizerSpec:
     """A ``keras.optimizers`` optimizer; ``schedule`` replaces a constant rate."""
 
     kind: str  # "SGD", "Adam", "RMSprop", "Adagrad"
@@ -46,7 +46,7 @@ class Optimizer:
 
 
 @dataclasses.dataclass(frozen=True)
-class Loss:
+class LossSpec:
     """The program's cost: cross-entropy from logits or from softmax probabilities."""
 
     from_logits: bool
@@ -79,15 +79,15 @@ class Printed:
 
 
 @dataclasses.dataclass(frozen=True)
-class Model:
+class ModelSpec:
     """The whole program, as one ``keras.Sequential`` and its ``fit``."""
 
     program: str  # the program's file name, for the comments
     source_lines: tuple[str, ...]  # the program's text, a line each
     input_shape: tuple[int, ...]  # without the batch dimension
     input_line: int
-    layers: tuple[Layer, ...]
-    loss: Loss
-    optimizer: Optimizer
+    layers: tuple[LayerSpec, ...]
+    loss: LossSpec
+    optimizer: OptimizerSpec
     training: Training
     printed: tuple[Printed, ...] = ()

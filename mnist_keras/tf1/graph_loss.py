@@ -60,7 +60,7 @@ def _l2(reader: Reader, tensor, factor: float, found: dict) -> None:
     reader.refuse(op, "a weight penalty of a form other than scale * tf.nn.l2_loss(W)")
 
 
-def read(reader: Reader, loss) -> tuple[object, object, d.Loss, dict]:
+def read(reader: Reader, loss) -> tuple[object, object, d.LossSpec, dict]:
     """(the model's output, the labels, the loss, {variable op name: L2 factor})."""
     main = [t for t in _terms(loss) if not _has_l2(t)]
     penalties: dict = {}
@@ -74,7 +74,7 @@ def read(reader: Reader, loss) -> tuple[object, object, d.Loss, dict]:
     if labels.op.type == "OneHot":
         labels, one_hot = labels.op.inputs[0], False
     lines = tuple(sorted({reader.line(loss.op), reader.line(main[0].op)} - {0}))
-    return output, labels, d.Loss(from_logits, one_hot, reduction, lines), penalties
+    return output, labels, d.LossSpec(from_logits, one_hot, reduction, lines), penalties
 
 
 def _cross_entropy(reader: Reader, tensor):

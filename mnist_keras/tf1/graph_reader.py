@@ -36,7 +36,7 @@ class Mark:
     """A layer the program called as one function (``tf.nn.dropout``): the walk jumps
     from its output to its input."""
 
-    layer: d.Layer
+    layer: d.LayerSpec
     input: object  # tf.Tensor
 
 
@@ -132,7 +132,7 @@ class Reader:
         found.append((op.type, variable, op))
         return op.inputs[0]
 
-    def layers(self, output, x) -> tuple[d.Layer, ...]:
+    def layers(self, output, x) -> tuple[d.LayerSpec, ...]:
         """The Keras layers from ``x`` to ``output``: each weighted op with the bias and
         activation after it, as one layer."""
         primitives, layers, i = self.primitives(output, x), [], 0
@@ -149,20 +149,20 @@ class Reader:
             elif kind == "bias":
                 self.refuse(op, "a bias added where no layer's weights come before it")
             elif kind == "act":
-                layers.append(d.Layer("Activation", (("activation", what),),
+                layers.append(d.LayerSpec("Activation", (("activation", what),),
                                       lines=(self.line(op),)))
             elif kind == "pool":
                 layers.append(self._pool(what, op))
             elif kind == "reshape":
                 flat = len(what) == 1 and len(op.inputs[0].shape) > 2
-                layers.append(d.Layer("Flatten" if flat else "Reshape",
+                layers.append(d.LayerSpec("Flatten" if flat else "Reshape",
                                       () if flat else (("target_shape", what),),
                                       lines=(self.line(op),)))
             else:
                 layers.append(what)
         return tuple(layers)
 
-    def _layer(self, kind, kernel, op, bias, activation) -> d.Layer:
+    def _layer(self, kind, kernel, op, bias, activation) -> d.LayerSpec:
         shape = [int(n) for n in kernel.shape]
         args = [("units", shape[1])] if kind == "MatMul" else [
             ("filters", shape[3]), ("kernel_size", tuple(shape[:2])),
@@ -180,22 +180,22 @@ class Reader:
             args.append(("use_bias", False))
         if activation:
             lines.append(self.line(activation[2]))
-        return d.Layer("Dense" if kind == "MatMul" else "Conv2D", tuple(args),
+        return d.LayerSpec("Dense" if kind == "MatMul" else "Conv2D", tuple(args),
                        tuple(v.op.name for v in weights),
                        tuple(sorted({n for n in lines if n})))
 
-    def _pool(self, kind, op) -> d.Layer:
+    def _pool(self, kind, op) -> d.LayerSpec:
         ksize, strides = op.get_attr("ksize"), op.get_attr("strides")
         if ksize[0] != 1 or ksize[3] != 1 or strides[0] != 1 or strides[3] != 1:
             self.refuse(op, "pools over the batch or the channels")
-        return d.Layer("MaxPooling2D" if kind == "MaxPool" else "AveragePooling2D",
+        return d.LayerSpec("MaxPooling2D" if kind == "MaxPool" else "AveragePooling2D",
                        (("pool_size", tuple(ksize[1:3])), ("strides", tuple(strides[1:3])),
                         ("padding", op.get_attr("padding").decode().lower())),
                        lines=(self.line(op),))
 
     # -- initialisers ----------------------------------------------------------------
 
-    def initializer(self, variable) -> d.Initializer:
+    def initializer(self, variable) -> d.InitializerSpec:
         """The Keras initializer that draws as the variable's initial value did."""
         tensor, shift, scale = variable.initial_value, 0.0, 1.0
         while tensor.op.type in PASS:
@@ -206,21 +206,21 @@ class Reader:
             scale, tensor = self._constant_and_other(tensor.op)
         kind = tensor.op.type
         if kind in ("RandomStandardNormal", "StatelessRandomNormalV2"):
-            return d.Initializer("RandomNormal", (("mean", shift), ("stddev", scale)))
+            return d.InitializerSpec("RandomNormal", (("mean", shift), ("stddev", scale)))
         if kind in ("TruncatedNormal", "StatelessTruncatedNormalV2"):
-            return self._scaled("normal", variable, scale) or d.Initializer(
+            return self._scaled("normal", variable, scale) or d.InitializerSpec(
                 "TruncatedNormal", (("mean", shift), ("stddev", scale)))
         if kind in ("RandomUniform", "StatelessRandomUniformV2"):
             if math.isclose(shift, -scale / 2, rel_tol=1e-6):
                 found = self._scaled("uniform", variable, scale / 2)
                 if found:
                     return found
-            return d.Initializer("RandomUniform", (("minval", shift),
+            return d.InitializerSpec("RandomUniform", (("minval", shift),
                                                    ("maxval", shift + scale)))
         values = self.value(variable.initial_value)
         if values.size and (values == values.flat[0]).all():
             c = float(values.flat[0])
-            return d.Initializer("Zeros") if c == 0 else d.Initializer("Constant",
+            return d.InitializerSpec("Zeros") if c == 0 else d.InitializerSpec("Constant",
                                                                       (("value", c),))
         raise Unsupported(self.line(variable.op), f"{variable.op.name}'s initial value "
                           f"({tensor.op.type}) is no Keras initializer this project knows")
@@ -241,7 +241,7 @@ class Reader:
                           "project does not read")
 
     @staticmethod
-    def _scaled(draw: str, variable, spread: float) -> d.Initializer | None:
+    def _scaled(draw: str, variable, spread: float) -> d.InitializerSpec | None:
         """Glorot, He or LeCun, where the spread (stddev, or the uniform's limit) is
         theirs for the variable's fans."""
         shape = [int(n) for n in variable.shape]
@@ -253,7 +253,7 @@ class Reader:
         for name, variance in (("Glorot", 2 / (fan_in + fan_out)), ("He", 2 / fan_in),
                                ("Lecun", 1 / fan_in)):
             if math.isclose(spread * factor, math.sqrt(variance), rel_tol=1e-5):
-                return d.Initializer(name + ("Normal" if draw == "normal" else "Uniform"))
+                return d.InitializerSpec(name + ("Normal" if draw == "normal" else "Uniform"))
         return None
 
 

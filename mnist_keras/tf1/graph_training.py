@@ -38,7 +38,7 @@ OPTIMIZERS = {
 }
 
 
-def read(minimized, decays: dict, value) -> d.Optimizer:
+def read(minimized, decays: dict, value) -> d.OptimizerSpec:
     """The Keras optimizer of ``minimized`` (a ``recorder.Minimized``); ``decays`` are
     the program's ``exponential_decay`` rates by tensor name; ``value`` evaluates a
     tensor that needs no feed."""
@@ -53,7 +53,7 @@ def read(minimized, decays: dict, value) -> d.Optimizer:
         if keras_name == "learning_rate" and hasattr(found, "name"):
             found, schedule = _rate(found, minimized, decays, value)
         args.append((keras_name, found if isinstance(found, bool) else float(found)))
-    return d.Optimizer(kind, tuple(args), schedule, (minimized.line,))
+    return d.OptimizerSpec(kind, tuple(args), schedule, (minimized.line,))
 
 
 def _rate(tensor, minimized, decays: dict, value):

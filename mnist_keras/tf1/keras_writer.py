@@ -16,7 +16,7 @@ INDENT = "    "
 def _value(v) -> str:
     if isinstance(v, float):  # float32 values, to the digits float32 holds
         return repr(float(f"{v:.7g}"))
-    if isinstance(v, d.Initializer):
+    if isinstance(v, d.InitializerSpec):
         args = ", ".join(f"{k}={_value(x)}" for k, x in v.args)
         return f"keras.initializers.{v.name}({args})"
     return repr(v)
@@ -27,7 +27,7 @@ def _args(items) -> str:
 
 
 class Writer:
-    def __init__(self, model: d.Model):
+    def __init__(self, model: d.ModelSpec):
         self.model = model
 
     def quote(self, line: int) -> str:
@@ -38,7 +38,7 @@ class Writer:
     def quotes(self, lines, indent: str) -> list[str]:
         return [indent + self.quote(n) for n in lines if n]
 
-    def layer(self, layer: d.Layer) -> str:
+    def layer(self, layer: d.LayerSpec) -> str:
         args = list(layer.args)
         positional = ""
         if layer.kind in ("Dense", "Conv2D"):
@@ -179,7 +179,7 @@ class Writer:
                 f"{INDENT * 3}yield x[chosen], y[chosen]"]
 
 
-def write(model: d.Model, name: str) -> str:
+def write(model: d.ModelSpec, name: str) -> str:
     """The Keras 3 program, as text; ``name``: the file it is written to."""
     w = Writer(model)
     head = [f'"""{model.program}, written as Keras 3 by mnist-keras-tf1 --to_keras.',

@@ -19,6 +19,7 @@ import types
 import numpy as np
 
 OUTPUTS = 1e-5
+IMAGES = 1000  # test images whose outputs are compared
 LOSS = 1e-4
 
 
@@ -78,9 +79,18 @@ def prove(module, layers, first, batches: list) -> Proof:
 
 
 def _images(first):
-    from mnist_keras.tf1 import to_keras
+    return first_test_images(first.x.shape)
 
-    return to_keras.test_images(first.x.shape)
+
+def first_test_images(shape) -> np.ndarray:
+    """The first test images as TF1's input_data served them, in the input's shape."""
+    from mnist_keras.data import mnist
+
+    images = mnist.raw_arrays()["test_images"][:IMAGES]
+    return np.multiply(images.astype(np.float32), 1.0 / 255.0).reshape(
+        len(images), *[int(n) for n in shape[1:]])
+
+
 
 
 def _fed(feed: dict, tensor) -> np.ndarray:

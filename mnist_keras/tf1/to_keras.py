@@ -17,13 +17,12 @@ import dataclasses
 
 import numpy as np
 
-from mnist_keras.tf1 import (description as d, graph_loss, graph_training, prints,
+from mnist_keras.tf1 import (description as d, graph_loss, graph_training, prints, proof,
                              recorder)
 from mnist_keras.tf1.graph_reader import Mark, Reader, Unsupported
 
 PASSES = (1100, 2200)  # training images served in the two counting runs
 TEST_SERVED = 700  # test images served (a size no batch of the texts has)
-PROOF_IMAGES = 1000  # test images whose outputs are compared
 
 
 @dataclasses.dataclass
@@ -34,22 +33,13 @@ class First:
     labels: object
     loss: object  # the minimized tensor
     layers: tuple
-    loss_kind: d.Loss
-    optimizer: d.Optimizer
+    loss_kind: d.LossSpec
+    optimizer: d.OptimizerSpec
     weights: dict  # variable op name -> initial value
-    outputs: np.ndarray  # on the first PROOF_IMAGES test images
+    outputs: np.ndarray  # on proof.IMAGES test images
     batch_size: int
     output: object = None  # the model's output tensor
     other_feeds: dict = dataclasses.field(default_factory=dict)  # keep_prob and such
-
-
-def test_images(shape) -> np.ndarray:
-    """The first test images as TF1's input_data served them, in the input's shape."""
-    from mnist_keras.data import mnist
-
-    images = mnist.raw_arrays()["test_images"][:PROOF_IMAGES]
-    return np.multiply(images.astype(np.float32), 1.0 / 255.0).reshape(
-        len(images), *[int(n) for n in shape[1:]])
 
 
 def _input(feed: dict, graph, output, labels):
@@ -90,7 +80,7 @@ def snapshot(path: str, recording: recorder.Recording, session, feed: dict,
     output, labels, loss, penalties = graph_loss.read(reader, minimized.loss)
     x = _input(feed, graph, output, labels)
     gated = {**feed, recording.gate: 0.0} if recording.gate is not None else dict(feed)
-    reader.marks = {name: Mark(d.Layer("Dropout", (("rate", float(value(rate, feed))),),
+    reader.marks = {name: Mark(d.LayerSpec("Dropout", (("rate", float(value(rate, feed))),),
                                        lines=(line,)), source)
                     for name, (source, rate, line) in recording.dropouts.items()}
     layers = tuple(_regularized(layer, penalties) for layer in reader.layers(output, x))
@@ -98,14 +88,14 @@ def snapshot(path: str, recording: recorder.Recording, session, feed: dict,
     weights = dict(zip(names, value([variables[n] for n in names]))) if names else {}
     fed = {k: v for k, v in gated.items()
            if graph.as_graph_element(k) not in (x, labels)}
-    outputs = value(output, {**fed, x: test_images(x.shape)})
+    outputs = value(output, {**fed, x: proof.first_test_images(x.shape)})
     return First(x, labels, minimized.loss, layers, loss,
                  graph_training.read(minimized, recording.decays, value), weights, outputs,
                  len(feed[next(k for k in feed if graph.as_graph_element(k) is x)]),
                  output, fed)
 
 
-def _regularized(layer: d.Layer, penalties: dict) -> d.Layer:
+def _regularized(layer: d.LayerSpec, penalties: dict) -> d.LayerSpec:
     if layer.weights and layer.weights[0] in penalties:
         return dataclasses.replace(layer, args=layer.args + (
             ("kernel_regularizer", penalties[layer.weights[0]]),))
@@ -164,7 +154,7 @@ def training(first: First, counts: tuple[int, int]) -> tuple[int | None, int | N
 
 
 def describe(path: str, source: str, upgraded: str, code,
-             which: int | None = None) -> tuple[d.Model, First, recorder.Trained, list]:
+             which: int | None = None) -> tuple[d.ModelSpec, First, recorder.Trained, list]:
     """The program's model (its TF1 numbers, its recorded steps, and the lines of each
     model it trains); ``which``: the model's number (1: the first it trains), else
     the last."""
@@ -189,7 +179,7 @@ def describe(path: str, source: str, upgraded: str, code,
                              {"train": PASSES[0], "test": TEST_SERVED}, first.batch_size,
                              trained.lines, until)
     printed = prints.translate(tree, context, counters, list(counters))
-    model = d.Model(
+    model = d.ModelSpec(
         program=os.path.basename(path), source_lines=tuple(source.splitlines()),
         input_shape=tuple(int(n) for n in first.x.shape[1:]),
         input_line=Reader(path, {}, None).line(first.x.op), layers=first.layers,
@@ -220,7 +210,7 @@ def command(program, out: str, train: bool, which: int | None = None) -> int:
     hold the program, in one line."""
     import os
 
-    from mnist_keras.tf1 import keras_writer, proof
+    from mnist_keras.tf1 import keras_writer
     from mnist_keras.training import atomic
 
     if not program.graph:
