@@ -11,7 +11,7 @@ writes ``NAME.ipynb`` (outputs, and the seconds it took and the settings in its
 metadata). ``--markdown`` takes a corrected ``.py``'s prose into the committed ``.ipynb``
 without running anything, when no code cell changed (it refuses otherwise). ``--quick``
 runs a copy in which a cell after the first serves 1,000 training,
-1,000 test and 500 validation images (``input_data.limit``) and ``QUICK``'s replacements shorten the
+500 test and 100 validation images (``input_data.limit``) and ``QUICK``'s replacements shorten the
 texts' loops (their programs stay as written in the notebook itself); ``--no_run``
 writes the cells alone.
 """
@@ -28,7 +28,7 @@ import nbclient
 import nbformat
 
 HERE = pathlib.Path(__file__).resolve().parent
-IMAGES = {"train": 1000, "test": 1000, "validation": 500}  # what a quick run serves
+IMAGES = {"train": 1000, "test": 500, "validation": 100}  # what a quick run serves
 # What a quick run changes in the programs' text: one epoch or a few steps each.
 QUICK = {
     "000_sigmoid_dnn": {"num_of_epoch = 30 #": "num_of_epoch = 1 #"},
